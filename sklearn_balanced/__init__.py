@@ -1,0 +1,24 @@
+"""Balanced accuracy, balanced decision rules and balanced models for scikit-learn."""
+
+from sklearn_balanced.metrics import (
+    adjusted_balanced_accuracy_scorer,
+    balanced_accuracy_from_confusion_matrix,
+    balanced_accuracy_scorer,
+    balanced_accuracy_score,
+    balanced_error_rate,
+    make_balanced_accuracy_scorer,
+    per_class_recall,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "adjusted_balanced_accuracy_scorer",
+    "balanced_accuracy_from_confusion_matrix",
+    "balanced_accuracy_score",
+    "balanced_accuracy_scorer",
+    "balanced_error_rate",
+    "make_balanced_accuracy_scorer",
+    "per_class_recall",
+]

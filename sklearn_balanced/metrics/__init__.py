@@ -1,0 +1,23 @@
+"""Balanced accuracy metrics, scorers and displays."""
+
+from sklearn_balanced.metrics._balanced_accuracy import (
+    balanced_accuracy_from_confusion_matrix,
+    balanced_accuracy_score,
+    balanced_error_rate,
+    per_class_recall,
+)
+from sklearn_balanced.metrics._scorer import (
+    adjusted_balanced_accuracy_scorer,
+    balanced_accuracy_scorer,
+    make_balanced_accuracy_scorer,
+)
+
+__all__ = [
+    "adjusted_balanced_accuracy_scorer",
+    "balanced_accuracy_from_confusion_matrix",
+    "balanced_accuracy_score",
+    "balanced_accuracy_scorer",
+    "balanced_error_rate",
+    "make_balanced_accuracy_scorer",
+    "per_class_recall",
+]

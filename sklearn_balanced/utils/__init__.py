@@ -1,0 +1,1 @@
+"""Validation and array-namespace helpers shared by the estimators and metrics."""
