@@ -164,8 +164,8 @@ def _reference_check_targets(y_true, y_pred):
     (target_type,) = types
     if target_type not in ("binary", "multiclass"):
         raise ValueError(f"{target_type} is not supported")
-    y_true = column_or_1d(y_true, input_name="y_true")
-    y_pred = column_or_1d(y_pred, input_name="y_pred")
+    y_true = column_or_1d(y_true)
+    y_pred = column_or_1d(y_pred)
     unique_labels(y_true, y_pred)  # raises on a mix of string and number labels
     return y_true, y_pred
 

@@ -12,6 +12,11 @@ from sklearn import get_config
 from sklearn_balanced.metrics._counting import ClassCounts, confusion_counts
 from sklearn_balanced.utils._compat import get_namespace
 
+#: Integer labels spanning fewer values than this are coded by an offset.
+_MAX_OFFSET_SPAN = 1 << 6
+#: Up to this many codes, the code-by-code table is counted in one pass.
+_MAX_TABLE_CODES = 1 << 6
+
 
 def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
     """Per-class counts of any supported input, NumPy or Array API.
@@ -97,62 +102,101 @@ def _check_namespace_targets(xp, y_true, y_pred, sample_weight):
             raise ValueError("sample_weight must be non-negative, got negative values.")
 
 
-def _as_int(xp, y):
-    return xp.astype(y, xp.int64)
-
-
 def _bincount(xp, codes, weights, minlength):
-    """``bincount`` in namespace ``xp``: native when it has one, else sort based."""
+    """``bincount`` in namespace ``xp``: native when it has one.
+
+    Otherwise each code that occurs is summed on its own (a cumulative sum over
+    sorted codes would lose small weights next to large ones).
+    """
     native = getattr(xp, "bincount", None)
     if native is not None:
         return native(codes, weights=weights, minlength=minlength)
-    order = xp.argsort(codes)
-    sorted_codes = xp.take(codes, order)
-    edges = xp.searchsorted(
-        sorted_codes, xp.arange(minlength + 1, dtype=codes.dtype, device=codes.device)
-    )
-    if weights is None:
-        return edges[1:] - edges[:-1]
-    cumulative = xp.cumulative_sum(xp.take(weights, order), include_initial=True)
-    return xp.take(cumulative, edges[1:]) - xp.take(cumulative, edges[:-1])
+    counts = np.zeros(minlength, dtype=np.float64 if weights is not None else np.int64)
+    for code in _to_numpy(xp.unique_values(codes)).tolist():
+        member = codes == code
+        if weights is None:
+            counts[code] = int(xp.sum(xp.astype(member, xp.int64)))
+        else:
+            counts[code] = float(xp.sum(xp.where(member, weights, 0.0)))
+    return counts
 
 
 def _namespace_counts(xp, y_true, y_pred, labels, sample_weight):
+    if sample_weight is not None:
+        sample_weight = xp.asarray(sample_weight, device=y_true.device)
     _check_namespace_targets(xp, y_true, y_pred, sample_weight)
-    true_codes, pred_codes = _as_int(xp, y_true), _as_int(xp, y_pred)
     if labels is None:
-        low = int(xp.min(xp.stack([xp.min(true_codes), xp.min(pred_codes)])))
-        high = int(xp.max(xp.stack([xp.max(true_codes), xp.max(pred_codes)])))
-        classes = np.arange(low, high + 1)
+        classes, true_codes, pred_codes = _namespace_encode_union(xp, y_true, y_pred)
         n_codes = classes.shape[0]
-        true_codes, pred_codes = true_codes - low, pred_codes - low
     else:
         classes = np.asarray(labels)
-        if len(set(classes.tolist())) != classes.shape[0] or classes.ndim != 1:
+        if classes.ndim != 1 or len(set(classes.tolist())) != classes.shape[0]:
             raise ValueError("labels must be a non-empty 1-D array without duplicates.")
+        true_codes, pred_codes = _namespace_encode_with_labels(
+            xp, y_true, y_pred, classes
+        )
         n_codes = classes.shape[0] + 1
-        lookup = xp.asarray(classes, dtype=xp.int64, device=y_true.device)
-        order = xp.argsort(lookup)
-        sorted_labels = xp.take(lookup, order)
-        coded = []
-        for codes in (true_codes, pred_codes):
-            position = xp.clip(
-                xp.searchsorted(sorted_labels, codes), max=classes.shape[0] - 1
-            )
-            matched = xp.take(sorted_labels, position) == codes
-            coded.append(xp.where(matched, xp.take(order, position), classes.shape[0]))
-        true_codes, pred_codes = coded
-    weights = None
-    if sample_weight is not None:
-        weights = xp.astype(sample_weight, xp.float64)
-    table = _bincount(xp, true_codes * n_codes + pred_codes, weights, n_codes * n_codes)
-    matrix = _to_numpy(table).astype(np.float64).reshape(n_codes, n_codes)
-    correct, support = np.diagonal(matrix).copy(), matrix.sum(axis=1)
+    weights = None if sample_weight is None else xp.astype(sample_weight, xp.float64)
+    correct, support, present = _namespace_count_codes(
+        xp, true_codes, pred_codes, n_codes, weights
+    )
     if labels is not None:
         return ClassCounts(classes, correct[:-1], support[:-1])
-    presence = _to_numpy(
-        _bincount(xp, true_codes * n_codes + pred_codes, None, n_codes * n_codes)
-    )
-    presence = presence.reshape(n_codes, n_codes)
-    present = (presence.sum(axis=1) > 0) | (presence.sum(axis=0) > 0)
     return ClassCounts(classes[present], correct[present], support[present])
+
+
+def _namespace_count_codes(xp, true_codes, pred_codes, n_codes, weights):
+    """Per-code correct and total weight, and which codes occur at all.
+
+    For a few codes, one ``bincount`` of ``true * n_codes + pred`` (two with
+    weights) gives everything; otherwise per-code counts avoid the square table.
+    """
+    if n_codes <= _MAX_TABLE_CODES:
+        codes = true_codes * n_codes + pred_codes
+        size = n_codes * n_codes
+        table = _to_numpy(_bincount(xp, codes, weights, size)).astype(np.float64)
+        table = table.reshape(n_codes, n_codes)
+        seen = table
+        if weights is not None:
+            seen = _to_numpy(_bincount(xp, codes, None, size)).reshape(n_codes, n_codes)
+        present = (seen.sum(axis=1) > 0) | (seen.sum(axis=0) > 0)
+        return np.diagonal(table).copy(), table.sum(axis=1), present
+    support = _to_numpy(_bincount(xp, true_codes, weights, n_codes)).astype(np.float64)
+    hits = xp.where(true_codes == pred_codes, true_codes, n_codes)
+    correct = _to_numpy(_bincount(xp, hits, weights, n_codes + 1))[:n_codes]
+    present = _to_numpy(_bincount(xp, true_codes, None, n_codes)) > 0
+    present |= _to_numpy(_bincount(xp, pred_codes, None, n_codes)) > 0
+    return correct.astype(np.float64), support, present
+
+
+def _namespace_encode_union(xp, y_true, y_pred):
+    """Codes over the union of labels: an offset for small spans, else a sort."""
+    true_codes = xp.astype(y_true, xp.int64, copy=False)
+    pred_codes = xp.astype(y_pred, xp.int64, copy=False)
+    bounds = xp.stack(
+        [xp.min(true_codes), xp.min(pred_codes), xp.max(true_codes), xp.max(pred_codes)]
+    )
+    low_true, low_pred, high_true, high_pred = _to_numpy(bounds).tolist()
+    low, high = min(low_true, low_pred), max(high_true, high_pred)
+    if high - low < max(_MAX_OFFSET_SPAN, y_true.shape[0]):
+        if low:
+            true_codes, pred_codes = true_codes - low, pred_codes - low
+        return np.arange(low, high + 1), true_codes, pred_codes
+    values, codes = xp.unique_inverse(xp.concat([true_codes, pred_codes]))
+    n_samples = y_true.shape[0]
+    return _to_numpy(values), codes[:n_samples], codes[n_samples:]
+
+
+def _namespace_encode_with_labels(xp, y_true, y_pred, classes):
+    """Codes in ``classes`` order; ``len(classes)`` marks labels outside them."""
+    lookup = xp.asarray(classes, dtype=xp.int64, device=y_true.device)
+    order = xp.argsort(lookup)
+    sorted_labels = xp.take(lookup, order)
+    other = classes.shape[0]
+    codes = []
+    for y in (y_true, y_pred):
+        y = xp.astype(y, xp.int64)
+        position = xp.clip(xp.searchsorted(sorted_labels, y), max=other - 1)
+        matched = xp.take(sorted_labels, position) == y
+        codes.append(xp.where(matched, xp.take(order, position), other))
+    return codes
