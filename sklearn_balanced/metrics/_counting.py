@@ -7,6 +7,7 @@ over fixed-size chunks, so the extra memory stays bounded whatever the number of
 samples, and counts of chunks simply add up.
 """
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -208,9 +209,9 @@ def encode_union(y_true, y_pred):
         Sorted candidate classes; code ``i`` stands for ``classes[i]``. For
         small-range integers this is the whole range: classes that occur in
         neither array are dropped by the caller through the presence mask.
-    true_codes, pred_codes : ndarray of shape (n_samples,)
-        Codes, or the raw integer labels when ``offset`` mapping applies (see
-        :func:`count_codes`, which subtracts nothing: codes are already offset).
+    true_codes, pred_codes : ndarray or _ChunkCodes of length n_samples
+        Codes in ``0 .. n_codes - 1`` (small-range integers are shifted chunk by
+        chunk as they are counted).
     n_codes : int
         Number of codes.
     """
@@ -218,10 +219,17 @@ def encode_union(y_true, y_pred):
         low = min(_min_int(y_true), _min_int(y_pred))
         high = max(_max_int(y_true), _max_int(y_pred))
         span = high - low + 1
-        if span <= max(_MAX_TABLE_CODES, y_true.shape[0]):
+        fits = high <= np.iinfo(np.intp).max  # uint64 labels may not
+        if span <= max(_MAX_TABLE_CODES, y_true.shape[0]) and fits:
             classes = np.arange(low, high + 1)
             classes = classes.astype(np.result_type(y_true.dtype, y_pred.dtype))
-            return classes, _Offset(y_true, low), _Offset(y_pred, low), span
+            encode = partial(_shift, low=low)
+            return (
+                classes,
+                _ChunkCodes(y_true, encode),
+                _ChunkCodes(y_pred, encode),
+                span,
+            )
     if y_true.dtype.kind == "U":
         classes, true_codes, pred_codes = _encode_strings(y_true, y_pred)
         return classes, true_codes, pred_codes, classes.shape[0]
@@ -239,19 +247,41 @@ def _max_int(y):
     return int(y.max()) if y.dtype.kind != "b" else int(y.max(initial=False))
 
 
-class _Offset:
-    """Integer labels shifted by ``low``, converted chunk by chunk when counted."""
+class _ChunkCodes:
+    """Codes of a target computed chunk by chunk, as the counting loop asks.
 
-    def __init__(self, labels, low):
+    Only one chunk of codes exists at a time, so encoding costs no n-sized
+    temporaries: ``encode`` maps a chunk of labels to a chunk of ``intp`` codes.
+    """
+
+    def __init__(self, labels, encode):
         self.labels = labels
-        self.low = low
+        self.encode = encode
 
     def __len__(self):
         return self.labels.shape[0]
 
     def __getitem__(self, key):
-        chunk = self.labels[key].astype(np.intp, copy=False)
-        return chunk - self.low if self.low else chunk
+        return self.encode(self.labels[key])
+
+
+def _shift(chunk, low):
+    """Codes of small-range integer labels: the labels minus the smallest one."""
+    chunk = chunk.astype(np.intp, copy=False)
+    return chunk - low if low else chunk
+
+
+def _code_in(chunk, sorted_classes, order, other):
+    """Codes of labels in ``classes`` order (``other`` for labels not in it)."""
+    try:
+        position = np.searchsorted(sorted_classes, chunk)
+    except TypeError as exc:
+        raise ValueError(
+            "labels must be comparable with the values of y_true and y_pred."
+        ) from exc
+    np.minimum(position, other - 1, out=position)
+    matched = sorted_classes[position] == chunk
+    return np.where(matched, order[position], other)
 
 
 def _encode_strings(y_true, y_pred):
@@ -331,26 +361,16 @@ def encode_with_labels(y_true, y_pred, classes):
 
     Returns
     -------
-    true_codes, pred_codes : ndarray of shape (n_samples,)
-        Codes in ``0 .. len(classes)``.
+    true_codes, pred_codes : _ChunkCodes
+        Codes in ``0 .. len(classes)``, computed chunk by chunk.
     n_codes : int
         ``len(classes) + 1``.
     """
     order = np.argsort(classes, kind="stable")
-    sorted_classes = classes[order]
-    other = classes.shape[0]
-    codes = []
-    for y in (y_true, y_pred):
-        try:
-            position = np.searchsorted(sorted_classes, y)
-        except TypeError as exc:
-            raise ValueError(
-                "labels must be comparable with the values of y_true and y_pred."
-            ) from exc
-        position = np.minimum(position, other - 1)
-        matched = sorted_classes[position] == y
-        codes.append(np.where(matched, order[position], other))
-    return codes[0], codes[1], other + 1
+    encode = partial(
+        _code_in, sorted_classes=classes[order], order=order, other=classes.shape[0]
+    )
+    return _ChunkCodes(y_true, encode), _ChunkCodes(y_pred, encode), order.shape[0] + 1
 
 
 def count_codes(true_codes, pred_codes, n_codes, sample_weight, need_presence):
