@@ -3,22 +3,32 @@
 from sklearn_balanced.metrics import (
     adjusted_balanced_accuracy_scorer,
     balanced_accuracy_from_confusion_matrix,
-    balanced_accuracy_scorer,
     balanced_accuracy_score,
+    balanced_accuracy_scorer,
     balanced_error_rate,
     make_balanced_accuracy_scorer,
     per_class_recall,
+)
+from sklearn_balanced.model_selection import (
+    BalancedThresholdClassifier,
+    balanced_accuracy_curve,
+    tune_offsets,
+    tune_threshold,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BalancedThresholdClassifier",
     "__version__",
     "adjusted_balanced_accuracy_scorer",
+    "balanced_accuracy_curve",
     "balanced_accuracy_from_confusion_matrix",
     "balanced_accuracy_score",
     "balanced_accuracy_scorer",
     "balanced_error_rate",
     "make_balanced_accuracy_scorer",
     "per_class_recall",
+    "tune_offsets",
+    "tune_threshold",
 ]
