@@ -1,5 +1,6 @@
 """Balanced accuracy, balanced decision rules and balanced models for scikit-learn."""
 
+from sklearn_balanced.linear_model import BalancedLogisticRegression
 from sklearn_balanced.metrics import (
     adjusted_balanced_accuracy_scorer,
     balanced_accuracy_from_confusion_matrix,
@@ -19,6 +20,7 @@ from sklearn_balanced.model_selection import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BalancedLogisticRegression",
     "BalancedThresholdClassifier",
     "__version__",
     "adjusted_balanced_accuracy_scorer",

@@ -51,7 +51,10 @@ def check_sample_weight_nonneg(sample_weight, n_samples):
     if (weights < 0).any():
         raise ValueError("sample_weight must be non-negative, got negative values.")
     if n_samples and not weights.any():
-        raise ValueError("sample_weight must contain at least one positive weight.")
+        raise ValueError(
+            "sample_weight must contain at least one positive weight; all weights "
+            "are zero."
+        )
     return weights
 
 
