@@ -2,8 +2,11 @@
 
 from sklearn_balanced.linear_model import BalancedLogisticRegression
 from sklearn_balanced.metrics import (
+    BalancedAccuracyInterval,
     adjusted_balanced_accuracy_scorer,
     balanced_accuracy_from_confusion_matrix,
+    balanced_accuracy_interval,
+    balanced_accuracy_interval_from_confusion_matrix,
     balanced_accuracy_score,
     balanced_accuracy_scorer,
     balanced_error_rate,
@@ -20,12 +23,15 @@ from sklearn_balanced.model_selection import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BalancedAccuracyInterval",
     "BalancedLogisticRegression",
     "BalancedThresholdClassifier",
     "__version__",
     "adjusted_balanced_accuracy_scorer",
     "balanced_accuracy_curve",
     "balanced_accuracy_from_confusion_matrix",
+    "balanced_accuracy_interval",
+    "balanced_accuracy_interval_from_confusion_matrix",
     "balanced_accuracy_score",
     "balanced_accuracy_scorer",
     "balanced_error_rate",

@@ -6,6 +6,11 @@ from sklearn_balanced.metrics._balanced_accuracy import (
     balanced_error_rate,
     per_class_recall,
 )
+from sklearn_balanced.metrics._interval import (
+    BalancedAccuracyInterval,
+    balanced_accuracy_interval,
+    balanced_accuracy_interval_from_confusion_matrix,
+)
 from sklearn_balanced.metrics._scorer import (
     adjusted_balanced_accuracy_scorer,
     balanced_accuracy_scorer,
@@ -13,8 +18,11 @@ from sklearn_balanced.metrics._scorer import (
 )
 
 __all__ = [
+    "BalancedAccuracyInterval",
     "adjusted_balanced_accuracy_scorer",
     "balanced_accuracy_from_confusion_matrix",
+    "balanced_accuracy_interval",
+    "balanced_accuracy_interval_from_confusion_matrix",
     "balanced_accuracy_score",
     "balanced_accuracy_scorer",
     "balanced_error_rate",
