@@ -12,6 +12,8 @@ References used:
   ``balanced_accuracy_score``.
 """
 
+import inspect
+
 import numpy as np
 import pytest
 import sklearn.metrics as skm
@@ -302,6 +304,12 @@ def _scipy_stratified_bootstrap(matrix, method, n_resamples, seed):
     def mean_of_means(*indicators, axis=-1):
         return np.mean([np.mean(x, axis=axis) for x in indicators], axis=0)
 
+    # SciPy 1.15 renamed ``random_state`` to ``rng``; older SciPy only knows the former.
+    seed_name = (
+        "rng"
+        if "rng" in inspect.signature(stats.bootstrap).parameters
+        else ("random_state")
+    )
     result = stats.bootstrap(
         samples,
         mean_of_means,
@@ -310,7 +318,7 @@ def _scipy_stratified_bootstrap(matrix, method, n_resamples, seed):
         n_resamples=n_resamples,
         method=method,
         confidence_level=0.95,
-        rng=np.random.default_rng(seed),
+        **{seed_name: np.random.default_rng(seed)},
     )
     return result.confidence_interval
 

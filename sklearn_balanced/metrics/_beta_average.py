@@ -105,9 +105,14 @@ def discretize_beta(alpha, beta, first, last, step):
 
 
 def _window(alpha, beta):
-    """Return the quantiles ``TAIL`` and ``1 - TAIL`` of every component."""
+    """Return the quantiles ``TAIL`` and ``1 - TAIL`` of every component.
+
+    The upper one is taken as the lower tail of the mirrored ``Beta(beta, alpha)``:
+    inverting ``1 - TAIL`` directly loses the tail to rounding (SciPy < 1.15 even
+    returns 1 for ``betaincinv(1, 401, 1 - 1e-12)``).
+    """
     low = special.betaincinv(alpha, beta, TAIL)
-    high = special.betaincinv(alpha, beta, 1.0 - TAIL)
+    high = 1.0 - special.betaincinv(beta, alpha, TAIL)
     return low, high
 
 
