@@ -2,7 +2,10 @@
 
 from sklearn_balanced.linear_model import BalancedLogisticRegression
 from sklearn_balanced.metrics import (
+    BalancedAccuracyCurveDisplay,
     BalancedAccuracyInterval,
+    PerClassRecallDisplay,
+    TrainingCurveDisplay,
     adjusted_balanced_accuracy_scorer,
     balanced_accuracy_from_confusion_matrix,
     balanced_accuracy_interval,
@@ -23,9 +26,12 @@ from sklearn_balanced.model_selection import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BalancedAccuracyCurveDisplay",
     "BalancedAccuracyInterval",
     "BalancedLogisticRegression",
     "BalancedThresholdClassifier",
+    "PerClassRecallDisplay",
+    "TrainingCurveDisplay",
     "__version__",
     "adjusted_balanced_accuracy_scorer",
     "balanced_accuracy_curve",

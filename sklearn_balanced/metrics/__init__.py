@@ -11,6 +11,11 @@ from sklearn_balanced.metrics._interval import (
     balanced_accuracy_interval,
     balanced_accuracy_interval_from_confusion_matrix,
 )
+from sklearn_balanced.metrics._plot import (
+    BalancedAccuracyCurveDisplay,
+    PerClassRecallDisplay,
+    TrainingCurveDisplay,
+)
 from sklearn_balanced.metrics._scorer import (
     adjusted_balanced_accuracy_scorer,
     balanced_accuracy_scorer,
@@ -18,7 +23,10 @@ from sklearn_balanced.metrics._scorer import (
 )
 
 __all__ = [
+    "BalancedAccuracyCurveDisplay",
     "BalancedAccuracyInterval",
+    "PerClassRecallDisplay",
+    "TrainingCurveDisplay",
     "adjusted_balanced_accuracy_scorer",
     "balanced_accuracy_from_confusion_matrix",
     "balanced_accuracy_interval",

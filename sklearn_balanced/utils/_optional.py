@@ -1,0 +1,74 @@
+"""Lazy access to optional dependencies, with errors that name the extra to install."""
+
+import importlib
+
+_EXTRAS = {"matplotlib": "plot"}
+
+
+def import_optional(module_name, caller_name):
+    """Import an optional dependency or explain how to install it.
+
+    Parameters
+    ----------
+    module_name : str
+        Dotted name of the module to import, e.g. ``"matplotlib.pyplot"``.
+
+    caller_name : str
+        Name of the public function or class that needs the module; it is
+        quoted in the error message.
+
+    Returns
+    -------
+    module : module
+        The imported module.
+
+    Raises
+    ------
+    ImportError
+        If the module cannot be imported. The message names the caller and the
+        ``sklearn-balanced`` extra that provides the module.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._optional import import_optional
+    >>> np = import_optional("numpy", "example")
+    >>> np.__name__
+    'numpy'
+    """
+    top_level = module_name.partition(".")[0]
+    extra = _EXTRAS.get(top_level)
+    hint = (
+        f'pip install "sklearn-balanced[{extra}]"'
+        if extra is not None
+        else f"pip install {top_level}"
+    )
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ImportError(
+            f"{caller_name} requires {top_level}, which is not installed. "
+            f"Install it with: {hint}"
+        ) from exc
+
+
+def check_matplotlib(caller_name):
+    """Return :mod:`matplotlib.pyplot`, or raise an ImportError naming the extra.
+
+    Parameters
+    ----------
+    caller_name : str
+        Name of the public function or class that needs matplotlib.
+
+    Returns
+    -------
+    pyplot : module
+        The :mod:`matplotlib.pyplot` module.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._optional import check_matplotlib
+    >>> plt = check_matplotlib("example")
+    >>> plt.__name__
+    'matplotlib.pyplot'
+    """
+    return import_optional("matplotlib.pyplot", caller_name)
