@@ -14,6 +14,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from sklearn_balanced.base import BalancedScoreMixin
 from sklearn_balanced.linear_model._class_weight import resolve_class_weight
 from sklearn_balanced.linear_model._loss import LogLoss
 from sklearn_balanced.linear_model._monitor import TrainingMonitor
@@ -174,7 +175,7 @@ def predicted_codes(scores):
     return scores.argmax(axis=1)
 
 
-class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
+class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with balanced class weights and optional early stopping.
 
     Minimises the same L2-penalised, class- and sample-weighted log loss as
@@ -183,6 +184,8 @@ class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
     penalised) and reaches the same optimum, but weights the classes as
     ``"balanced"`` by default. It can stop training when the balanced accuracy on
     a stratified hold-out set stops improving, keeping the best coefficients.
+    Its ``score`` method returns the balanced accuracy of ``predict`` (see
+    :class:`~sklearn_balanced.base.BalancedScoreMixin`).
 
     Parameters
     ----------
@@ -579,28 +582,6 @@ class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
         if scores.ndim == 1:
             return np.column_stack([log_expit(-scores), log_expit(scores)])
         return log_softmax(scores, axis=1)
-
-    def score(self, X, y, sample_weight=None):
-        """Balanced accuracy of the predictions on ``X``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        y : array-like of shape (n_samples,)
-            True labels.
-
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Balanced accuracy (mean per-class recall), unlike the accuracy that
-            scikit-learn's classifiers return.
-        """
-        return balanced_accuracy_score(y, self.predict(X), sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
     has_fit_parameter,
 )
 
+from sklearn_balanced.base import BalancedScoreMixin
 from sklearn_balanced.metrics import balanced_accuracy_score
 from sklearn_balanced.model_selection._sweep import (
     _TIE_BREAKS,
@@ -159,7 +160,9 @@ def _logit_adjustment(codes, sample_weight, n_classes):
     return np.where(seen, -np.log(np.where(seen, prior, 1.0)), 0.0)
 
 
-class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class BalancedThresholdClassifier(
+    BalancedScoreMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Classifier with a decision rule cross-validated for balanced accuracy.
 
     For binary targets, the rule is "predict ``classes_[1]`` iff the score is at
@@ -173,7 +176,8 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
 
     Parameters and attributes mirror
     :class:`sklearn.model_selection.TunedThresholdClassifierCV` with
-    ``scoring="balanced_accuracy"``.
+    ``scoring="balanced_accuracy"``. Its ``score`` method returns the balanced
+    accuracy of ``predict`` (see :class:`~sklearn_balanced.base.BalancedScoreMixin`).
 
     Parameters
     ----------
