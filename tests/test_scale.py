@@ -60,6 +60,23 @@ def test_counts_across_chunk_boundaries(n_samples, weighted):
 
 
 @pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("first_range", [(0, 2), (5, 9)])
+def test_label_range_growing_in_later_chunks(first_range, weighted):
+    """The one-pass counter widens its table when later chunks bring new labels."""
+    rng = np.random.default_rng(first_range[0])
+    n_samples = 3 * _counting._CHUNK + 17
+    y_true = rng.integers(*first_range, size=n_samples)
+    y_pred = _noisy_predictions(rng, y_true, np.arange(*first_range), 0.7)
+    y_true[_counting._CHUNK + 5] = -3  # below, in the second chunk
+    y_pred[2 * _counting._CHUNK + 9] = 20  # above, only predicted, third chunk
+    y_true[3 * _counting._CHUNK + 1] = -5  # below again, in the last chunk
+    weights = rng.random(n_samples) if weighted else None
+    _check_against_sklearn(y_true, y_pred, weights)
+    counts = _counting.confusion_counts(y_true, y_pred, sample_weight=weights)
+    np.testing.assert_array_equal(counts.classes, np.unique(np.r_[y_true, y_pred]))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
 def test_thousands_of_classes(weighted):
     rng = np.random.default_rng(1)
     classes = np.arange(3000) * 3 - 1000

@@ -74,6 +74,9 @@ def confusion_counts(y_true, y_pred, *, labels=None, sample_weight=None):
     y_true, y_pred = check_targets(y_true, y_pred)
     sample_weight = check_sample_weight_nonneg(sample_weight, y_true.shape[0])
     if labels is None:
+        counts = count_small_integers(y_true, y_pred, sample_weight)
+        if counts is not None:
+            return counts
         classes, true_codes, pred_codes, n_codes = encode_union(y_true, y_pred)
     else:
         classes = check_labels(labels, y_true)
@@ -395,50 +398,106 @@ def count_codes(true_codes, pred_codes, n_codes, sample_weight, need_presence):
     present : ndarray of shape (n_codes,) of bool or None
         Which codes occur in ``true_codes`` or ``pred_codes`` (None when not needed).
     """
-    n_samples = len(true_codes)
-    table = n_codes <= _MAX_TABLE_CODES
-    size = n_codes * n_codes if table else n_codes
-    weighted = np.zeros(
-        size, dtype=np.float64 if sample_weight is not None else np.intp
-    )
-    correct_other = np.zeros(n_codes + 1, dtype=weighted.dtype)
-    seen = np.zeros(size, dtype=np.intp) if need_presence else None
-    seen_pred = None if table or not need_presence else np.zeros(n_codes, np.intp)
-    for start in range(0, n_samples, _CHUNK):
-        stop = min(start + _CHUNK, n_samples)
-        truth, pred = true_codes[start:stop], pred_codes[start:stop]
-        weights = None if sample_weight is None else sample_weight[start:stop]
-        if table:
-            code = truth * n_codes
-            code += pred
-            weighted += np.bincount(code, weights, minlength=size).astype(
-                weighted.dtype, copy=False
-            )
-            if need_presence and weights is not None:
-                seen += np.bincount(code, minlength=size)
-        else:
-            weighted += np.bincount(truth, weights, minlength=size).astype(
-                weighted.dtype, copy=False
-            )
-            hit = np.where(truth == pred, truth, n_codes)
-            correct_other += np.bincount(hit, weights, minlength=n_codes + 1).astype(
-                weighted.dtype, copy=False
-            )
-            if need_presence:
-                seen += np.bincount(truth, minlength=size)
-                seen_pred += np.bincount(pred, minlength=n_codes)
-    if table:
-        matrix = weighted.reshape(n_codes, n_codes).astype(np.float64)
-        correct, support = np.diagonal(matrix).copy(), matrix.sum(axis=1)
-        present = None
+    if n_codes <= _MAX_TABLE_CODES:
+        table = _CodeTable(n_codes, sample_weight is not None)
+        for truth, pred, weights in _chunks(true_codes, pred_codes, sample_weight):
+            table.add(truth, pred, weights)
+        return table.summary(need_presence)
+    dtype = np.float64 if sample_weight is not None else np.intp
+    support = np.zeros(n_codes, dtype=dtype)
+    correct = np.zeros(n_codes + 1, dtype=dtype)
+    seen = np.zeros((2, n_codes), dtype=np.intp)
+    for truth, pred, weights in _chunks(true_codes, pred_codes, sample_weight):
+        support += np.bincount(truth, weights, minlength=n_codes).astype(dtype)
+        hit = np.where(truth == pred, truth, n_codes)
+        correct += np.bincount(hit, weights, minlength=n_codes + 1).astype(dtype)
         if need_presence:
-            counts = matrix if sample_weight is None else seen.reshape(matrix.shape)
-            present = (counts.sum(axis=1) > 0) | (counts.sum(axis=0) > 0)
-        return correct, support, present
-    correct = correct_other[:n_codes].astype(np.float64)
-    support = weighted.astype(np.float64)
-    present = None if not need_presence else (seen > 0) | (seen_pred > 0)
-    return correct, support, present
+            seen[0] += np.bincount(truth, minlength=n_codes)
+            seen[1] += np.bincount(pred, minlength=n_codes)
+    present = (seen > 0).any(axis=0) if need_presence else None
+    return correct[:n_codes].astype(np.float64), support.astype(np.float64), present
+
+
+def count_small_integers(y_true, y_pred, sample_weight):
+    """Count integer labels of a small range in a single pass over the data.
+
+    The range of the labels is found chunk by chunk while counting (the table of
+    ``(true, pred)`` counts grows when a chunk extends it), so the targets are
+    read from memory once instead of once for their range and once for counting.
+
+    Returns
+    -------
+    counts : ClassCounts or None
+        The per-class counts, or None when the targets are not integers or their
+        range exceeds ``_MAX_TABLE_CODES`` values (the caller then sorts them out).
+    """
+    if y_true.dtype.kind not in "biu" or y_pred.dtype.kind not in "biu":
+        return None
+    low = high = None
+    table = None
+    for truth, pred, weights in _chunks(y_true, y_pred, sample_weight):
+        chunk_low = min(int(truth.min()), int(pred.min()))
+        chunk_high = max(int(truth.max()), int(pred.max()))
+        if table is None or chunk_low < low or chunk_high > high:
+            shift = 0 if table is None else low - min(low, chunk_low)
+            low = chunk_low if low is None else min(low, chunk_low)
+            high = chunk_high if high is None else max(high, chunk_high)
+            if high - low >= _MAX_TABLE_CODES or high > np.iinfo(np.intp).max:
+                return None
+            table = _CodeTable(high - low + 1, sample_weight is not None, table, shift)
+        table.add(_shift(truth, low), _shift(pred, low), weights)
+    correct, support, present = table.summary(need_presence=True)
+    classes = np.arange(low, high + 1).astype(np.result_type(y_true, y_pred))
+    return ClassCounts(classes[present], correct[present], support[present])
+
+
+def _chunks(y_true, y_pred, sample_weight):
+    """Yield aligned ``(y_true, y_pred, sample_weight)`` chunks of the targets."""
+    for start in range(0, len(y_true), _CHUNK):
+        stop = start + _CHUNK
+        weights = None if sample_weight is None else sample_weight[start:stop]
+        yield y_true[start:stop], y_pred[start:stop], weights
+
+
+class _CodeTable:
+    """Running table of ``(true code, predicted code)`` counts for a few codes.
+
+    One ``bincount`` of ``true * n_codes + pred`` per chunk fills it (a second,
+    unweighted one records which codes occur when there are weights). A table
+    built from a ``previous`` one over a range that starts ``shift`` codes lower
+    keeps its counts.
+    """
+
+    def __init__(self, n_codes, weighted, previous=None, shift=0):
+        self.n_codes = n_codes
+        dtype = np.float64 if weighted else np.intp
+        self.weighted = np.zeros((n_codes, n_codes), dtype=dtype)
+        self.seen = np.zeros((n_codes, n_codes), dtype=np.intp) if weighted else None
+        if previous is not None:
+            kept = slice(shift, shift + previous.n_codes)
+            self.weighted[kept, kept] = previous.weighted
+            if self.seen is not None:
+                self.seen[kept, kept] = previous.seen
+
+    def add(self, truth, pred, weights):
+        code = truth * self.n_codes
+        code += pred
+        size = self.n_codes * self.n_codes
+        counts = np.bincount(code, weights, minlength=size)
+        self.weighted += counts.reshape(self.weighted.shape).astype(
+            self.weighted.dtype, copy=False
+        )
+        if weights is not None:
+            self.seen += np.bincount(code, minlength=size).reshape(self.seen.shape)
+
+    def summary(self, need_presence):
+        """Per-code correct weight, total weight and presence (or None)."""
+        matrix = self.weighted.astype(np.float64)
+        correct, support = np.diagonal(matrix).copy(), matrix.sum(axis=1)
+        if not need_presence:
+            return correct, support, None
+        seen = matrix if self.seen is None else self.seen
+        return correct, support, (seen.sum(axis=1) > 0) | (seen.sum(axis=0) > 0)
 
 
 def check_confusion_matrix(C):
