@@ -242,16 +242,26 @@ class LogLoss:
             return self.X.shape[0]
         return max(_MIN_CHUNK_ROWS, _CHUNK_BYTES // (8 * self.shape[1]))
 
+    def _row_blocks(self, step):
+        """Yield ``(X, target, weight)`` blocks of ``step`` rows.
+
+        A single block is the data itself: slicing a sparse matrix copies it.
+        """
+        n_samples = self.X.shape[0]
+        if step >= n_samples:
+            yield self.X, self.target, self.weight
+            return
+        for start in range(0, n_samples, step):
+            rows = slice(start, start + step)
+            yield self.X[rows], self.target[:, rows], self.weight[rows]
+
     def _evaluate(self, w, order):
         coef, intercept = self.split(w)
         coef_x = coef.astype(self.X.dtype, copy=False)
         value = 0.0
         grad = np.zeros(self.shape) if order >= 1 else None
         hessian = np.zeros(self.shape * 2) if order >= 2 else None
-        step = self._chunk_rows(order)
-        for start in range(0, self.X.shape[0], step):
-            rows = slice(start, start + step)
-            X, target, weight = self.X[rows], self.target[:, rows], self.weight[rows]
+        for X, target, weight in self._row_blocks(self._chunk_rows(order)):
             raw = (X @ coef_x.T).T if sparse.issparse(X) else coef_x @ X.T
             raw = np.ascontiguousarray(raw, dtype=np.float64)
             raw += intercept[:, None]
