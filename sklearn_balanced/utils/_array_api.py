@@ -9,13 +9,12 @@ small per-class counts come back.
 import numpy as np
 from sklearn import get_config
 
-from sklearn_balanced.metrics._counting import ClassCounts, confusion_counts
+from sklearn_balanced.metrics._counting import (
+    _MAX_TABLE_CODES,
+    ClassCounts,
+    confusion_counts,
+)
 from sklearn_balanced.utils._compat import get_namespace
-
-#: Integer labels spanning fewer values than this are coded by an offset.
-_MAX_OFFSET_SPAN = 1 << 6
-#: Up to this many codes, the code-by-code table is counted in one pass.
-_MAX_TABLE_CODES = 1 << 6
 
 
 def class_counts(y_true, y_pred, *, labels=None, sample_weight=None):
@@ -178,7 +177,7 @@ def _namespace_encode_union(xp, y_true, y_pred):
     )
     low_true, low_pred, high_true, high_pred = _to_numpy(bounds).tolist()
     low, high = min(low_true, low_pred), max(high_true, high_pred)
-    if high - low < max(_MAX_OFFSET_SPAN, y_true.shape[0]):
+    if high - low < max(_MAX_TABLE_CODES, y_true.shape[0]):
         if low:
             true_codes, pred_codes = true_codes - low, pred_codes - low
         return np.arange(low, high + 1), true_codes, pred_codes
