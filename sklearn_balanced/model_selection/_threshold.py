@@ -24,12 +24,12 @@ from sklearn.utils.validation import (
     has_fit_parameter,
 )
 
-from sklearn_balanced.base import BalancedScoreMixin
 from sklearn_balanced.metrics import balanced_accuracy_score
 from sklearn_balanced.model_selection._sweep import (
-    _TIE_BREAKS,
-    tune_offsets,
-    tune_threshold,
+    _check_min_recall,
+    _InfeasibleError,
+    _tune_offsets,
+    _tune_threshold,
 )
 from sklearn_balanced.utils._compat import (
     HasMethods,
@@ -40,9 +40,13 @@ from sklearn_balanced.utils._compat import (
     _fit_context,
     _safe_indexing,
 )
+from sklearn_balanced.utils._response import (
+    RESPONSE_METHODS,
+    resolve_response_method,
+    response_scores,
+)
+from sklearn_balanced.utils._steps import TIE_BREAKS
 from sklearn_balanced.utils._validation import check_sample_weight_nonneg
-
-_RESPONSE_METHODS = ("predict_proba", "decision_function")
 
 
 def _estimator_has(attr):
@@ -54,49 +58,6 @@ def _estimator_has(attr):
     return check
 
 
-def _resolve_response_method(estimator, response_method):
-    """Name of the method giving the scores, checked against ``estimator``."""
-    candidates = _RESPONSE_METHODS if response_method == "auto" else [response_method]
-    for name in candidates:
-        if hasattr(estimator, name):
-            return name
-    raise ValueError(
-        f"response_method={response_method!r} needs an estimator implementing "
-        f"{' or '.join(candidates)}; {type(estimator).__name__} does not."
-    )
-
-
-def _response_scores(estimator, X, response_method, n_classes):
-    """Scores used by the decision rule.
-
-    Binary: the positive-class (``classes_[1]``) score, shape (n_samples,).
-    Multiclass: log-probabilities or decision values, shape (n_samples, n_classes).
-    """
-    raw = np.asarray(getattr(estimator, response_method)(X), dtype=np.float64)
-    if response_method == "predict_proba":
-        if n_classes == 2:
-            scores = raw[:, 1]
-        else:
-            scores = np.log(np.clip(raw, np.finfo(np.float64).tiny, None))
-    elif n_classes == 2:
-        scores = raw.reshape(-1) if raw.ndim == 2 and raw.shape[1] == 1 else raw
-    else:
-        scores = raw
-    expected = (raw.shape[0],) if n_classes == 2 else (raw.shape[0], n_classes)
-    if scores.shape != expected:
-        raise ValueError(
-            f"{type(estimator).__name__}.{response_method} returned an array of "
-            f"shape {raw.shape}; expected {expected} for {n_classes} classes "
-            "(one-vs-one decision functions are not supported)."
-        )
-    if not np.isfinite(scores).all():
-        raise ValueError(
-            f"{type(estimator).__name__}.{response_method} returned NaN or infinite "
-            "scores, which cannot be thresholded."
-        )
-    return scores
-
-
 def _fit_and_score(estimator, X, y, train, val, fit_params, response_method, classes):
     """Fit ``estimator`` on ``train`` and score it on ``val``.
 
@@ -104,7 +65,7 @@ def _fit_and_score(estimator, X, y, train, val, fit_params, response_method, cla
     Returns the fitted estimator and the scores.
     """
     if train is None:
-        return estimator, _response_scores(estimator, X, response_method, classes.size)
+        return estimator, response_scores(estimator, X, response_method, classes.size)
     fold_params = _check_method_params(X, fit_params, indices=train)
     estimator.fit(_safe_indexing(X, train), _safe_indexing(y, train), **fold_params)
     if not np.array_equal(estimator.classes_, classes):
@@ -112,7 +73,7 @@ def _fit_and_score(estimator, X, y, train, val, fit_params, response_method, cla
             f"A training fold holds the classes {list(estimator.classes_)} "
             f"instead of {list(classes)}; use a stratified cv or fewer folds."
         )
-    scores = _response_scores(
+    scores = response_scores(
         estimator, _safe_indexing(X, val), response_method, classes.size
     )
     return estimator, scores
@@ -160,9 +121,31 @@ def _logit_adjustment(codes, sample_weight, n_classes):
     return np.where(seen, -np.log(np.where(seen, prior, 1.0)), 0.0)
 
 
-class BalancedThresholdClassifier(
-    BalancedScoreMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
-):
+def _ascending_cv_results(result):
+    """Binary ``cv_results_``: the curves at increasing thresholds, and where
+    the constraints hold.
+
+    The decreasing cut points of the search (``inf`` first) are reversed, and the
+    chosen threshold is inserted with the values of the step it lies on, so that
+    linear interpolation at ``result.threshold`` gives the score there.
+    """
+    thresholds = result.thresholds
+    step = np.count_nonzero(thresholds >= result.threshold) - 1
+    at_best = np.r_[: step + 1, step, step + 1 : thresholds.size]
+    keep = at_best[1:][::-1]
+    grid = np.r_[thresholds[: step + 1], result.threshold, thresholds[step + 1 :]]
+    return {
+        "thresholds": grid[1:][::-1],
+        "scores": result.scores[keep],
+        "fold_scores": result.fold_curve_scores[:, keep],
+        "tpr": result.tpr[keep],
+        "tnr": result.tnr[keep],
+        "positive_rate": result.positive_rate[keep],
+        "feasible": result.feasible[keep],
+    }
+
+
+class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Classifier with a decision rule cross-validated for balanced accuracy.
 
     For binary targets, the rule is "predict ``classes_[1]`` iff the score is at
@@ -174,10 +157,21 @@ class BalancedThresholdClassifier(
     the offsets ``b`` start at the logit adjustment ``-log(class prior)`` and are
     improved by exact coordinate ascent on the mean validation balanced accuracy.
 
+    The rule can be constrained: ``min_recall`` keeps the mean validation recall
+    of some classes above floors (a screening test that must find 95% of the
+    sick), ``max_positive_rate`` keeps the mean fraction of samples predicted
+    positive below a budget (fraud alerts an investigation team can handle).
+    The best rule meeting the constraints on the means over the folds is chosen,
+    exactly for binary targets, by a local search for multiclass targets (see
+    :func:`tune_offsets`).
+
     Parameters and attributes mirror
     :class:`sklearn.model_selection.TunedThresholdClassifierCV` with
-    ``scoring="balanced_accuracy"``. Its ``score`` method returns the balanced
-    accuracy of ``predict`` (see :class:`~sklearn_balanced.base.BalancedScoreMixin`).
+    ``scoring="balanced_accuracy"``. Like every scikit-learn classifier, its
+    ``score`` method returns the mean accuracy of ``predict``; pass
+    ``scoring="balanced_accuracy"`` (or
+    :data:`~sklearn_balanced.balanced_accuracy_scorer`) to model selection tools
+    to select on balanced accuracy.
 
     Parameters
     ----------
@@ -224,6 +218,26 @@ class BalancedThresholdClassifier(
         an offset, in the multiclass search) reach the same best mean balanced
         accuracy: the median range, the lowest or the highest one.
 
+    min_recall : dict or None, default=None
+        Floors ``{label: floor}`` on the mean validation recall of some classes,
+        keyed by labels of ``y``, floors in [0, 1]. For a binary target, a floor
+        on ``classes_[1]`` is one on the true positive rate, on ``classes_[0]``
+        one on the true negative rate.
+
+    max_positive_rate : float in (0, 1] or None, default=None
+        Binary targets only: the largest mean fraction of the (weighted)
+        validation samples predicted ``classes_[1]``.
+
+    min_improvement_se : float >= 0, default=2.0
+        Multiclass targets only: a step of the offset search is taken only
+        where it improves the mean validation balanced accuracy by more than
+        this many standard errors (see :func:`tune_offsets`). 0 is the exact
+        coordinate ascent, which with many small classes fits the noise of the
+        validation folds and loses to the logit adjustment it starts from on
+        held-out data (``benchmarks/bench_threshold.py``: 50 and 200 classes).
+        The default, 2, keeps the offsets at the logit adjustment unless the
+        validation folds give clear evidence for a move.
+
     Attributes
     ----------
     estimator_ : estimator instance
@@ -250,21 +264,28 @@ class BalancedThresholdClassifier(
 
     fold_thresholds_ : ndarray of shape (n_folds,) or (n_folds, n_classes)
         Each fold's own best threshold (binary) or offsets (multiclass), tuned
-        on that fold alone: their spread shows how stable the rule is.
+        on that fold alone, under the same constraints: their spread shows how
+        stable the rule is. NaN where a fold alone cannot meet the constraints.
 
     fold_scores_ : ndarray of shape (n_folds,)
-        Each fold's balanced accuracy at its own best threshold or offsets.
+        Each fold's balanced accuracy at its own best threshold or offsets
+        (NaN where those are NaN).
 
     cv_results_ : dict of ndarray
-        Only with ``store_cv_results=True``. Binary: ``"thresholds"`` (every
-        distinct validation score, in decreasing order; the values at
-        ``thresholds[j]`` hold for any threshold in
-        ``(thresholds[j + 1], thresholds[j]]``), ``"scores"`` (mean balanced
-        accuracy over folds), ``"fold_scores"`` (of shape (n_folds,
-        n_thresholds)), ``"tpr"`` and ``"tnr"`` (mean true positive and true
-        negative rates over folds). Multiclass: ``"offsets"`` (the starting
-        offsets followed by those after each accepted coordinate step) and
-        ``"scores"`` (mean balanced accuracy along them).
+        Only with ``store_cv_results=True``. Binary, with the keys of
+        :class:`~sklearn.model_selection.TunedThresholdClassifierCV`:
+        ``"thresholds"`` (in increasing order: every distinct validation score
+        and ``best_threshold_``) and ``"scores"`` (mean balanced accuracy over the
+        folds of the rule "positive iff score >= threshold"), so that
+        ``np.interp(best_threshold_, cv_results_["thresholds"],
+        cv_results_["scores"])`` is ``best_score_``; plus ``"fold_scores"`` (of
+        shape (n_folds, n_thresholds)), ``"tpr"`` and ``"tnr"`` (mean true
+        positive and true negative rates over folds), ``"positive_rate"`` (mean
+        fraction predicted positive) and ``"feasible"`` (whether the rule meets
+        ``min_recall`` and ``max_positive_rate`` on these means; all True
+        without constraints) at the same thresholds. Multiclass:
+        ``"offsets"`` (the starting offsets followed by those after each
+        accepted step) and ``"scores"`` (mean balanced accuracy along them).
 
     n_features_in_ : int
         Number of features seen during :term:`fit`, when ``estimator_`` has it.
@@ -320,7 +341,7 @@ class BalancedThresholdClassifier(
             HasMethods(["fit", "predict_proba"]),
             HasMethods(["fit", "decision_function"]),
         ],
-        "response_method": [StrOptions({"auto", *_RESPONSE_METHODS})],
+        "response_method": [StrOptions({"auto", *RESPONSE_METHODS})],
         "cv": [
             "cv_object",
             StrOptions({"prefit"}),
@@ -330,7 +351,10 @@ class BalancedThresholdClassifier(
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "store_cv_results": ["boolean"],
-        "tie_break": [StrOptions(set(_TIE_BREAKS))],
+        "tie_break": [StrOptions(set(TIE_BREAKS))],
+        "min_recall": [dict, None],
+        "max_positive_rate": [Interval(Real, 0.0, 1.0, closed="right"), None],
+        "min_improvement_se": [Interval(Real, 0.0, None, closed="left")],
     }
 
     def __init__(
@@ -344,6 +368,9 @@ class BalancedThresholdClassifier(
         random_state=None,
         store_cv_results=False,
         tie_break="middle",
+        min_recall=None,
+        max_positive_rate=None,
+        min_improvement_se=2.0,
     ):
         self.estimator = estimator
         self.response_method = response_method
@@ -353,6 +380,9 @@ class BalancedThresholdClassifier(
         self.random_state = random_state
         self.store_cv_results = store_cv_results
         self.tie_break = tie_break
+        self.min_recall = min_recall
+        self.max_positive_rate = max_positive_rate
+        self.min_improvement_se = min_improvement_se
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
@@ -405,7 +435,8 @@ class BalancedThresholdClassifier(
         if cv == "prefit":
             classes = np.asarray(self.estimator.classes_)
         codes = _encode(y, classes)
-        response_method = _resolve_response_method(self.estimator, self.response_method)
+        self._check_constraints(classes)
+        response_method = resolve_response_method(self.estimator, self.response_method)
         if cv == "prefit":
             splits = [(None, np.arange(y.shape[0]))]
         else:
@@ -444,6 +475,16 @@ class BalancedThresholdClassifier(
         if hasattr(self.estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.estimator_.feature_names_in_
         return self
+
+    def _check_constraints(self, classes):
+        """Errors for constraints that do not fit the classes, before fitting."""
+        _check_min_recall(self.min_recall, classes)
+        if self.max_positive_rate is not None and classes.size > 2:
+            raise ValueError(
+                "max_positive_rate is only defined for binary targets; y has "
+                f"{classes.size} classes. Use min_recall to constrain a "
+                "multiclass rule."
+            )
 
     @staticmethod
     def _check_target(y):
@@ -520,11 +561,14 @@ class BalancedThresholdClassifier(
     def _tune_binary(self, folds):
         codes, scores, weights = zip(*folds, strict=True)
         weights = None if weights[0] is None else list(weights)
-        result = tune_threshold(
+        result = _tune_threshold(
             [fold_codes == 1 for fold_codes in codes],
             list(scores),
             sample_weight=weights,
             tie_break=self.tie_break,
+            min_recall=self.min_recall,
+            max_positive_rate=self.max_positive_rate,
+            labels=self.classes_,
         )
         self.best_threshold_ = result.threshold
         self.fold_thresholds_ = result.fold_thresholds
@@ -535,7 +579,9 @@ class BalancedThresholdClassifier(
         self.best_score_ = float(np.mean(at_best))
         self.fold_scores_ = np.array(
             [
-                score
+                np.nan
+                if np.isnan(threshold)
+                else score
                 if threshold == result.threshold
                 else self._cv_score([fold], lambda s, t=threshold: (s >= t).astype(int))
                 for fold, threshold, score in zip(
@@ -544,13 +590,7 @@ class BalancedThresholdClassifier(
             ]
         )
         if self.store_cv_results:
-            self.cv_results_ = {
-                "thresholds": result.thresholds[1:],
-                "scores": result.scores[1:],
-                "fold_scores": result.fold_curve_scores[:, 1:],
-                "tpr": result.tpr[1:],
-                "tnr": result.tnr[1:],
-            }
+            self.cv_results_ = _ascending_cv_results(result)
 
     def _tune_multiclass(self, folds, codes, weight):
         initial = _logit_adjustment(codes, weight, self.classes_.size)
@@ -558,25 +598,8 @@ class BalancedThresholdClassifier(
             list(part) for part in zip(*folds, strict=True)
         )
         weights = None if weights[0] is None else weights
-        result = tune_offsets(
-            codes_list,
-            scores_list,
-            sample_weight=weights,
-            offsets=initial,
-            tie_break=self.tie_break,
-        )
-        fold_offsets = np.array(
-            [
-                tune_offsets(
-                    fold_codes,
-                    fold_scores,
-                    sample_weight=fold_weight,
-                    offsets=initial,
-                    tie_break=self.tie_break,
-                ).offsets
-                for fold_codes, fold_scores, fold_weight in folds
-            ]
-        )
+        result = self._search_offsets(codes_list, scores_list, weights, initial)
+        fold_offsets = np.array([self._fold_offsets(fold, initial) for fold in folds])
         self.best_offsets_ = result.offsets
         self.fold_thresholds_ = fold_offsets
         self.best_score_ = self._cv_score(
@@ -587,7 +610,9 @@ class BalancedThresholdClassifier(
         )
         self.fold_scores_ = np.array(
             [
-                self._cv_score([fold], lambda s, b=b: np.argmax(s + b, axis=1))
+                np.nan
+                if np.isnan(b).any()
+                else self._cv_score([fold], lambda s, b=b: np.argmax(s + b, axis=1))
                 for fold, b in zip(folds, fold_offsets, strict=True)
             ]
         )
@@ -596,6 +621,26 @@ class BalancedThresholdClassifier(
                 "offsets": result.path_offsets,
                 "scores": result.path_scores,
             }
+
+    def _search_offsets(self, codes, scores, weights, initial):
+        return _tune_offsets(
+            codes,
+            scores,
+            sample_weight=weights,
+            offsets=initial,
+            tie_break=self.tie_break,
+            max_iter=100,
+            min_recall=self.min_recall,
+            min_improvement_se=self.min_improvement_se,
+            labels=self.classes_,
+        )
+
+    def _fold_offsets(self, fold, initial):
+        """One fold's own offsets; NaN when it alone cannot meet min_recall."""
+        try:
+            return self._search_offsets(*fold, initial).offsets
+        except _InfeasibleError:
+            return np.full(self.classes_.size, np.nan)
 
     def predict(self, X):
         """Predict classes with the tuned decision rule.
@@ -611,7 +656,7 @@ class BalancedThresholdClassifier(
             Predicted class labels.
         """
         check_is_fitted(self, "estimator_")
-        scores = _response_scores(
+        scores = response_scores(
             self.estimator_, X, self._response_method, self.classes_.size
         )
         if self.classes_.size == 2:
@@ -621,6 +666,12 @@ class BalancedThresholdClassifier(
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities of ``estimator_``, unchanged by the tuned rule.
+
+        Delegates unchanged to ``estimator_.predict_proba``: the tuned rule only
+        changes :meth:`predict`, and the probabilities are calibrated to whatever
+        prior ``estimator_`` gives them (for a
+        :class:`~sklearn_balanced.linear_model.BalancedLogisticRegression`, its
+        ``proba_prior``).
 
         Parameters
         ----------

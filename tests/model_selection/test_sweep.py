@@ -6,17 +6,19 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score as sklearn_balanced_accuracy
 
-from sklearn_balanced.metrics import balanced_accuracy_score
-from sklearn_balanced.model_selection import (
+from sklearn_balanced.metrics import (
     BalancedAccuracyCurve,
     balanced_accuracy_curve,
-    tune_offsets,
-    tune_threshold,
+    balanced_accuracy_score,
 )
-from sklearn_balanced.model_selection._sweep import _select_plateau
+from sklearn_balanced.model_selection import _sweep, tune_offsets, tune_threshold
+from sklearn_balanced.model_selection._sweep import _OffsetFold, _TopTwo
+from sklearn_balanced.utils._steps import cut_points, select_plateau, sums_above
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=60)
 
@@ -230,22 +232,22 @@ def test_tune_threshold_tie_break_chooses_among_plateaus():
 
 def test_select_plateau_unbounded_and_adjacent_values():
     thresholds = np.array([np.inf, 2.0, 1.0])
-    assert _select_plateau(thresholds, np.array([0.5, 0.5, 0.2]), "middle") == (
+    assert select_plateau(thresholds, np.array([0.5, 0.5, 0.2]), "middle") == (
         2.0,
         0.5,
     )
-    assert _select_plateau(thresholds, np.array([0.2, 0.3, 0.5]), "middle") == (
+    assert select_plateau(thresholds, np.array([0.2, 0.3, 0.5]), "middle") == (
         0.0,
         0.5,
     )
-    assert _select_plateau(thresholds, np.array([0.5, 0.5, 0.5]), "middle") == (
+    assert select_plateau(thresholds, np.array([0.5, 0.5, 0.5]), "middle") == (
         0.0,
         0.5,
     )
     big = np.array([np.inf, 1e300, -1e300])
-    assert _select_plateau(big, np.array([0.1, 0.9, 0.1]), "middle")[0] == 0.0
+    assert select_plateau(big, np.array([0.1, 0.9, 0.1]), "middle")[0] == 0.0
     tight = np.array([np.inf, np.nextafter(1.0, 2.0), 1.0])
-    value, _ = _select_plateau(tight, np.array([0.1, 0.9, 0.1]), "middle")
+    value, _ = select_plateau(tight, np.array([0.1, 0.9, 0.1]), "middle")
     assert 1.0 < value <= tight[1]
 
 
@@ -409,3 +411,241 @@ def test_tune_offsets_warns_when_max_iter_is_reached():
 def test_tune_offsets_errors(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         tune_offsets(*args, **kwargs)
+
+
+def _reference_tune_offsets(folds, start, tie_break, max_iter=100):
+    """The coordinate ascent written plainly, in O(n_classes**2 * n) per pass.
+
+    Each coordinate recomputes every sample's runner-up with a full argmax over
+    the other classes and sweeps every sample; the package keeps each row's
+    top two adjusted scores instead and sweeps only the samples that matter.
+    """
+    n_folds = len(folds)
+    n_classes = folds[0][1].shape[1]
+    scale = max(np.abs(s).max() for _, s, _ in folds)
+    flipped = {"lowest": "highest", "highest": "lowest", "middle": "middle"}[tie_break]
+    offsets = start - start[0]
+    score = _mean_argmax_score(folds, offsets)
+    path = [offsets]
+    for _ in range(max_iter):
+        improved = False
+        for k in range(n_classes):
+            leads, gains, base = [], [], 0.0
+            for codes, s, w in folds:
+                w = np.ones(codes.size) if w is None else w
+                support = np.bincount(codes, weights=w, minlength=n_classes)
+                own = support[codes]
+                share = np.divide(w, own, out=np.zeros(codes.size), where=own > 0)
+                share /= np.count_nonzero(support) * n_folds
+                others = s + offsets
+                others[:, k] = -np.inf
+                runner_up = np.argmax(others, axis=1)
+                value = others[np.arange(codes.size), runner_up]
+                correct = runner_up == codes
+                base += share[correct].sum()
+                leads.append(s[:, k] - value)
+                gains.append(share * ((codes == k) - correct.astype(float)))
+            lead, gain = np.concatenate(leads), np.concatenate(gains)
+            tol = 16 * np.finfo(float).eps * (scale + np.abs(offsets).max())
+            order, ends, thresholds = cut_points(lead, tol)
+            objective = base + sums_above(gain[order], ends)
+            threshold, _ = select_plateau(thresholds, objective, flipped, scale=scale)
+            candidate = offsets.copy()
+            candidate[k] = -threshold
+            candidate -= candidate[0]
+            candidate_score = _mean_argmax_score(folds, candidate)
+            if candidate_score > score + 4 * np.finfo(float).eps * objective.size:
+                offsets, score, improved = candidate, candidate_score, True
+                path.append(offsets)
+        if not improved:
+            break
+    return offsets, score, np.array(path)
+
+
+@settings(derandomize=True, deadline=None, max_examples=80)
+@given(
+    multiclass_folds(),
+    st.sampled_from(["middle", "lowest", "highest"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_tune_offsets_matches_the_plain_reference_with_ties(folds, tie_break, seed):
+    codes = [c for c, _, _ in folds]
+    scores = [s for _, s, _ in folds]
+    weights = None if folds[0][2] is None else [w for _, _, w in folds]
+    n_classes = scores[0].shape[1]
+    start = np.random.default_rng(seed).integers(-2, 3, n_classes) / 4
+    result = tune_offsets(
+        codes, scores, sample_weight=weights, offsets=start, tie_break=tie_break
+    )
+    offsets, score, path = _reference_tune_offsets(folds, start, tie_break)
+    np.testing.assert_array_equal(result.offsets, offsets)
+    np.testing.assert_allclose(result.score, score, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(result.path_offsets, path)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tune_offsets_matches_the_plain_reference_on_continuous_scores(seed):
+    rng = np.random.default_rng(seed)
+    n_classes = 7
+    prior = 1 / np.arange(1, n_classes + 1)
+    folds = []
+    for _ in range(3):
+        codes = rng.choice(n_classes, size=150, p=prior / prior.sum())
+        scores = rng.normal(size=(150, n_classes)) + 1.5 * np.eye(n_classes)[codes]
+        scores[:, 0] += 1.0
+        folds.append((codes, scores, rng.uniform(0.5, 2.0, 150) if seed else None))
+    start = rng.normal(size=n_classes)
+    result = tune_offsets(
+        [c for c, _, _ in folds],
+        [s for _, s, _ in folds],
+        sample_weight=None if folds[0][2] is None else [w for _, _, w in folds],
+        offsets=start,
+    )
+    offsets, score, path = _reference_tune_offsets(folds, start, "middle")
+    assert result.score > result.initial_score
+    np.testing.assert_array_equal(result.offsets, offsets)
+    np.testing.assert_allclose(result.score, score, rtol=0, atol=1e-12)
+    assert result.path_offsets.shape == path.shape
+
+
+@st.composite
+def continuous_multiclass(draw):
+    """Continuous scores, with some exact ties copied across classes and rows."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n_classes = draw(st.integers(2, 5))
+    n = draw(st.integers(2 * n_classes, 40))
+    codes = rng.integers(0, n_classes, n)
+    scores = rng.normal(size=(n, n_classes)) + np.eye(n_classes)[codes]
+    if draw(st.booleans()):
+        scores[: n // 2, -1] = scores[: n // 2, 0]
+    if draw(st.booleans()):
+        scores[n // 2 :: 3] = scores[n // 2]
+    assume(np.unique(codes).size >= 2)
+    return codes, scores
+
+
+@settings(derandomize=True, deadline=None, max_examples=60)
+@given(
+    continuous_multiclass(),
+    st.sampled_from([1e-13, 1e-6, 1.0, 1e6, 1e13]),
+    st.sampled_from(["middle", "lowest", "highest"]),
+)
+def test_tune_offsets_is_invariant_to_the_scale_of_the_scores(problem, factor, rule):
+    codes, scores = problem
+    reference = tune_offsets(codes, scores, tie_break=rule)
+    scaled = tune_offsets(codes, scores * factor, tie_break=rule)
+    assert scaled.score == reference.score
+    assert scaled.initial_score == reference.initial_score
+    # Offsets equal up to rounding, relative to the scale of the scores.
+    atol = 1e-12 * factor * np.abs(scores).max()
+    np.testing.assert_allclose(
+        scaled.offsets, factor * reference.offsets, rtol=1e-9, atol=atol
+    )
+    np.testing.assert_array_equal(scaled.path_scores, reference.path_scores)
+
+
+def test_tune_offsets_on_tiny_log_probabilities_issue_11():
+    # Log-probabilities times 1e-13 tuned to a balanced accuracy of 0.46
+    # instead of 0.60 when margins were rounded to 12 decimals.
+    X, y = make_classification(
+        n_samples=3000,
+        n_classes=4,
+        n_informative=6,
+        weights=[0.6, 0.25, 0.1, 0.05],
+        class_sep=0.7,
+        random_state=0,
+    )
+    log_proba = LogisticRegression().fit(X, y).predict_log_proba(X)
+    reference = tune_offsets(y, log_proba)
+    for factor in (1e-13, 1e13):
+        scaled = tune_offsets(y, log_proba * factor)
+        assert scaled.score == reference.score
+        np.testing.assert_allclose(scaled.offsets, factor * reference.offsets)
+
+
+@settings(derandomize=True, deadline=None, max_examples=100)
+@given(st.data())
+def test_top_two_updates_match_a_full_rescan_with_ties(data):
+    n_classes = data.draw(st.integers(2, 6))
+    n = data.draw(st.integers(1, 12))
+    halves = st.integers(-2, 2).map(lambda v: v / 2)
+    scores = np.array(
+        data.draw(st.lists(halves, min_size=n * n_classes, max_size=n * n_classes))
+    )
+    scores = scores.reshape(n, n_classes)
+    offsets = np.array(
+        data.draw(st.lists(halves, min_size=n_classes, max_size=n_classes))
+    )
+    top = _TopTwo(scores, offsets)
+    fold = _OffsetFold(np.zeros(n, dtype=np.intp), scores, None)
+    rows = np.arange(n)
+    for _ in range(data.draw(st.integers(1, 8))):
+        k = data.draw(st.integers(0, n_classes - 1))
+        offsets[k] = data.draw(halves)
+        top.move(k, fold, offsets)
+        adjusted = scores + offsets
+        first = np.argmax(adjusted, axis=1)
+        masked = adjusted.copy()
+        masked[rows, first] = -np.inf
+        np.testing.assert_array_equal(top.c1, first)
+        np.testing.assert_array_equal(top.c2, np.argmax(masked, axis=1))
+        np.testing.assert_array_equal(top.v1, adjusted.max(axis=1))
+        np.testing.assert_array_equal(top.v2, masked.max(axis=1))
+        for j in range(n_classes):
+            others = adjusted.copy()
+            others[:, j] = -np.inf
+            value, runner_up = top.runner_up(j)
+            np.testing.assert_array_equal(runner_up, np.argmax(others, axis=1))
+            np.testing.assert_array_equal(value, others.max(axis=1))
+
+
+def test_top_two_is_built_in_blocks(monkeypatch):
+    rng = np.random.default_rng(0)
+    scores = rng.integers(-3, 3, size=(50, 4)).astype(float)
+    offsets = rng.normal(size=4)
+    whole = _TopTwo(scores, offsets)
+    monkeypatch.setattr(_sweep, "_BLOCK_SIZE", 7)
+    blocks = _TopTwo(scores, offsets)
+    for name in ("v1", "c1", "v2", "c2"):
+        np.testing.assert_array_equal(getattr(blocks, name), getattr(whole, name))
+
+
+def _shares(codes, weight, n_classes):
+    """Each sample's share of the balanced accuracy of its fold."""
+    support = np.bincount(codes, weights=weight, minlength=n_classes)
+    return weight / (np.count_nonzero(support) * support[codes])
+
+
+@settings(derandomize=True, deadline=None, max_examples=40)
+@given(continuous_multiclass(), st.sampled_from([0.5, 1.0, 2.0]))
+def test_min_improvement_se_takes_only_steps_clearing_the_bound(problem, z):
+    codes, scores = problem
+    n_classes = scores.shape[1]
+    result = tune_offsets(codes, scores, min_improvement_se=z)
+    share = _shares(codes, np.ones(codes.size), n_classes)
+    for before, after in zip(
+        result.path_offsets, result.path_offsets[1:], strict=False
+    ):
+        right_before = np.argmax(scores + before, axis=1) == codes
+        right_after = np.argmax(scores + after, axis=1) == codes
+        change = share * (right_after.astype(float) - right_before)
+        assert change.sum() > z * np.sqrt(np.sum(change**2))
+    exact = tune_offsets(codes, scores)
+    assert result.score <= exact.score + 1e-12
+
+
+def test_min_improvement_se_zero_is_the_exact_ascent_and_large_stays_put():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2, 3], [300, 80, 30, 10])
+    scores = rng.normal(size=(y.size, 4)) + 1.2 * np.eye(4)[y]
+    start = -np.log(np.bincount(y) / y.size)
+    exact = tune_offsets(y, scores, offsets=start)
+    zero = tune_offsets(y, scores, offsets=start, min_improvement_se=0)
+    np.testing.assert_array_equal(zero.path_offsets, exact.path_offsets)
+    cautious = tune_offsets(y, scores, offsets=start, min_improvement_se=2.0)
+    assert 1 < cautious.path_scores.size < exact.path_scores.size
+    still = tune_offsets(y, scores, offsets=start, min_improvement_se=1e6)
+    np.testing.assert_array_equal(still.offsets, start - start[0])
+    assert still.path_scores.size == 1
+    with pytest.raises(ValueError, match="min_improvement_se must be a non-negative"):
+        tune_offsets(y, scores, min_improvement_se=-1)

@@ -12,6 +12,7 @@ from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression, LogisticRegression, RidgeClassifier
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import (
     GridSearchCV,
     GroupKFold,
@@ -45,12 +46,23 @@ def _expected_failed_checks(estimator):
     return {"check_classifiers_train": _TUNED_PREDICT}
 
 
-@parametrize_with_checks(
-    [
-        BalancedThresholdClassifier(LogisticRegression()),
-        BalancedThresholdClassifier(RidgeClassifier()),
-    ],
-    expected_failed_checks=_expected_failed_checks,
+def _listed(mark):
+    """The mark of ``parametrize_with_checks`` with its checks in a list.
+
+    scikit-learn 1.6 passes a generator, which pytest 9 deprecates.
+    """
+    names, values = mark.args
+    return pytest.mark.parametrize(names, list(values), **mark.kwargs)
+
+
+@_listed(
+    parametrize_with_checks(
+        [
+            BalancedThresholdClassifier(LogisticRegression()),
+            BalancedThresholdClassifier(RidgeClassifier()),
+        ],
+        expected_failed_checks=_expected_failed_checks,
+    )
 )
 def test_scikit_learn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
@@ -108,9 +120,29 @@ def test_binary_threshold_is_the_exact_cross_validated_optimum(imbalanced):
         assert score == pytest.approx(own)
         assert _mean_ba([fold], threshold) == pytest.approx(score)
     results = clf.cv_results_
-    assert set(results) == {"thresholds", "scores", "fold_scores", "tpr", "tnr"}
-    np.testing.assert_array_equal(results["thresholds"], candidates[::-1])
-    assert results["fold_scores"].shape == (5, candidates.size)
+    assert set(results) == {
+        "thresholds",
+        "scores",
+        "fold_scores",
+        "tpr",
+        "tnr",
+        "positive_rate",
+        "feasible",
+    }
+    assert results["feasible"].dtype == bool
+    assert results["feasible"].all()
+    grid = np.sort(np.r_[candidates, clf.best_threshold_])
+    np.testing.assert_array_equal(results["thresholds"], grid)
+    assert results["fold_scores"].shape == (5, grid.size)
+    assert np.interp(
+        clf.best_threshold_, results["thresholds"], results["scores"]
+    ) == pytest.approx(clf.best_score_, abs=1e-12)
+    for threshold, score, rate in zip(
+        results["thresholds"], results["scores"], results["positive_rate"], strict=True
+    ):
+        assert _mean_ba(folds, threshold) == pytest.approx(score, abs=1e-12)
+        expected_rate = np.mean([np.mean(s >= threshold) for _, s, _ in folds])
+        assert rate == pytest.approx(expected_rate, abs=1e-12)
     np.testing.assert_allclose(results["scores"], results["fold_scores"].mean(axis=0))
     np.testing.assert_allclose(
         results["scores"], (results["tpr"] + results["tnr"]) / 2, atol=1e-12
@@ -173,7 +205,7 @@ def test_delegated_methods(imbalanced):
     nb = BalancedThresholdClassifier(GaussianNB())
     assert not hasattr(nb, "decision_function")
     assert hasattr(nb, "predict_proba")
-    assert clf.score(X, y) == pytest.approx(balanced_accuracy_score(y, clf.predict(X)))
+    assert clf.score(X, y) == pytest.approx(accuracy_score(y, clf.predict(X)))
     with pytest.raises(NotFittedError):
         BalancedThresholdClassifier(LogisticRegression()).predict_proba(X)
 
@@ -372,7 +404,9 @@ def multiclass():
 def test_multiclass_offsets_beat_argmax_on_held_out_data(multiclass):
     X_train, X_test, y_train, y_test = multiclass
     plain = LogisticRegression().fit(X_train, y_train)
-    clf = BalancedThresholdClassifier(LogisticRegression(), store_cv_results=True)
+    clf = BalancedThresholdClassifier(
+        LogisticRegression(), min_improvement_se=0.0, store_cv_results=True
+    )
     clf.fit(X_train, y_train)
     plain_ba = balanced_accuracy_score(y_test, plain.predict(X_test))
     tuned_ba = balanced_accuracy_score(y_test, clf.predict(X_test))
@@ -389,6 +423,15 @@ def test_multiclass_offsets_beat_argmax_on_held_out_data(multiclass):
     )
     np.testing.assert_allclose(clf.cv_results_["scores"][-1], clf.best_score_)
     np.testing.assert_allclose(clf.cv_results_["offsets"][-1], clf.best_offsets_)
+    cautious = BalancedThresholdClassifier(
+        LogisticRegression(), store_cv_results=True
+    ).fit(X_train, y_train)
+    assert cautious.min_improvement_se == 2.0
+    assert cautious.initial_score_ == pytest.approx(clf.initial_score_)
+    assert cautious.initial_score_ <= cautious.best_score_ <= clf.best_score_
+    assert (
+        cautious.cv_results_["offsets"].shape[0] < clf.cv_results_["offsets"].shape[0]
+    )
 
 
 def test_multiclass_scores_match_the_metric_per_fold(multiclass):
@@ -482,6 +525,13 @@ def _error_cases():
         ),
         (LogisticRegression(), {"cv": 1.5}, None, ValueError, "'cv' parameter"),
         (LogisticRegression(), {"tie_break": "first"}, None, ValueError, "'tie_break'"),
+        (
+            LogisticRegression(),
+            {"min_improvement_se": -1.0},
+            None,
+            ValueError,
+            "'min_improvement_se'",
+        ),
         (LogisticRegression(), {}, "continuous", ValueError, "Unknown label type"),
         (LogisticRegression(), {}, "multilabel", ValueError, "Unknown label type"),
         (LogisticRegression(), {}, "one class", ValueError, "at least 2 classes"),

@@ -1,0 +1,188 @@
+"""Exact sweeps of step functions of a threshold: the shared search primitives.
+
+A thresholded score changes its predictions only where the threshold crosses an
+observed score, so every objective built from counts (balanced accuracy, a
+recall, a positive rate) is a step function of the threshold. These functions
+sort scores into cut points, accumulate per-sample contributions over them,
+evaluate several folds' step functions on the union of their cut points and
+pick a threshold in the middle of the best plateau, among the feasible ones when
+constraints restrict the choice. They are pure functions over
+arrays, used by the curves of :mod:`sklearn_balanced.metrics` and by the
+searches of :mod:`sklearn_balanced.model_selection`.
+"""
+
+import numpy as np
+
+TIE_BREAKS = ("middle", "lowest", "highest")
+
+
+def check_tie_break(tie_break):
+    """Raise a ValueError naming ``tie_break`` unless it is a known option."""
+    if tie_break not in TIE_BREAKS:
+        raise ValueError(
+            f"tie_break must be one of {list(TIE_BREAKS)}, got {tie_break!r}."
+        )
+
+
+def cut_points(scores, tol=0.0):
+    """Sort ``scores`` decreasingly and locate the ends of equal-score blocks.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_samples,)
+        Finite scores.
+    tol : float, default=0.0
+        Scores closer than ``tol`` to their neighbour in sorted order share a
+        block (chained), whose cut point is its lowest score. Scores computed
+        with rounding errors (sums of several terms) then share one cut point
+        when they are equal up to rounding.
+
+    Returns
+    -------
+    order : ndarray of shape (n_samples,)
+        Indices sorting ``scores`` in decreasing order.
+    ends : ndarray of shape (n_blocks,)
+        Position, in sorted order, of the last sample of each block.
+    thresholds : ndarray of shape (n_blocks + 1,)
+        ``np.inf`` followed by the lowest score of each block, decreasing.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._steps import cut_points
+    >>> order, ends, thresholds = cut_points(np.array([0.2, 0.9, 0.2]))
+    >>> ends.tolist(), thresholds.tolist()
+    ([0, 2], [inf, 0.9, 0.2])
+    >>> cut_points(np.array([0.3, 0.1 + 0.2, 0.9]), tol=1e-12)[2].tolist()
+    [inf, 0.9, 0.3]
+    """
+    order = np.argsort(scores)[::-1]
+    ranked = scores[order]
+    breaks = np.append(ranked[:-1] - ranked[1:] > tol, scores.size > 0)
+    ends = np.flatnonzero(breaks)
+    return order, ends, np.concatenate(([np.inf], ranked[ends]))
+
+
+def sums_above(sorted_values, ends):
+    """``sums[j]``: total of the values scoring at least ``thresholds[j]``.
+
+    ``sorted_values`` are aligned with the decreasing order of :func:`cut_points`
+    and ``ends`` are its block ends; ``sums[0]`` (threshold ``inf``) is 0.
+    """
+    return np.concatenate(([0.0], np.cumsum(sorted_values)[ends]))
+
+
+def union_evaluation(fold_thresholds):
+    """Union of the folds' cut points and each fold's curve index at each of them.
+
+    Parameters
+    ----------
+    fold_thresholds : list of ndarray
+        Each fold's strictly decreasing thresholds, ``np.inf`` first.
+
+    Returns
+    -------
+    thresholds : ndarray of shape (n_thresholds,)
+        ``np.inf`` followed by the union of the finite thresholds, decreasing.
+    indices : list of ndarray of shape (n_thresholds,) or of slice
+        For each fold, the position in its own curve that applies at each
+        union threshold (the number of its cut points at or above it); the
+        whole curve for a single fold.
+    """
+    if len(fold_thresholds) == 1:
+        return fold_thresholds[0], [slice(None)]
+    finite = np.unique(np.concatenate([thr[1:] for thr in fold_thresholds]))
+    thresholds = np.r_[np.inf, finite[::-1]]
+    indices = []
+    for thr in fold_thresholds:
+        ascending = thr[:0:-1]
+        above = ascending.size - np.searchsorted(ascending, thresholds, side="left")
+        indices.append(above)
+    return thresholds, indices
+
+
+def tie_tolerance(n_terms):
+    """Absolute tolerance under which two objective values count as equal.
+
+    The values (a balanced accuracy, a recall, a rate) are sums of up to
+    ``n_terms`` rounded terms of magnitude at most one, so their rounding error
+    stays below a few ``n_terms * eps``.
+    """
+    return 4 * np.finfo(np.float64).eps * n_terms
+
+
+def _plateau_value(upper, lower, scale):
+    """A point of the interval ``(lower, upper]``, central when it is bounded.
+
+    An unbounded side (the rule predicting a single class is among the best) is
+    replaced by a point at distance ``max(scale, |end|)`` beyond the finite end.
+    """
+    if np.isinf(upper) and np.isinf(lower):
+        return 0.0
+    if np.isinf(upper):
+        return lower + max(scale, abs(lower))
+    if np.isinf(lower):
+        return upper - max(scale, abs(upper))
+    middle = lower / 2 + upper / 2
+    return middle if lower < middle <= upper else upper
+
+
+def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=1.0):
+    """Threshold in the middle of the best plateau of a step function.
+
+    Parameters
+    ----------
+    thresholds : ndarray of shape (n_thresholds,)
+        Strictly decreasing thresholds, ``np.inf`` first; ``objective[j]`` holds
+        for every ``t`` in ``(thresholds[j + 1], thresholds[j]]``.
+    objective : ndarray of shape (n_thresholds,)
+        Values of the step function.
+    tie_break : {"middle", "lowest", "highest"}
+        Which of several separated, equally good plateaus to use, by threshold.
+    feasible : ndarray of shape (n_thresholds,) of bool, default=None
+        Where the step function may be chosen (constraints met); at least one
+        entry must be True. None allows every step.
+    scale : float, default=1.0
+        Distance unit of the thresholds: an unbounded best plateau gives the
+        threshold ``max(scale, |end|)`` beyond its finite end.
+
+    Returns
+    -------
+    threshold : float
+        A threshold inside the chosen plateau.
+    best : float
+        The best objective value over the feasible steps.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._steps import select_plateau
+    >>> thresholds = np.array([np.inf, 0.8, 0.4, 0.2])
+    >>> objective = np.array([0.5, 0.75, 1.0, 0.5])
+    >>> select_plateau(thresholds, objective, "middle")
+    (0.30000000000000004, 1.0)
+    >>> select_plateau(
+    ...     thresholds, objective, "middle", feasible=np.array([1, 1, 0, 0], bool)
+    ... )
+    (0.6000000000000001, 0.75)
+    """
+    if feasible is None:
+        feasible = np.ones(objective.shape, dtype=bool)
+    best = np.max(objective[feasible])
+    is_best = feasible & (objective >= best - tie_tolerance(objective.size))
+    edges = np.diff(is_best.astype(np.int8), prepend=0, append=0)
+    # Plateaus in increasing threshold order: the curve is stored decreasing.
+    starts = np.flatnonzero(edges == 1)[::-1]
+    stops = np.flatnonzero(edges == -1)[::-1] - 1
+    chosen = {"lowest": 0, "highest": -1, "middle": (starts.size - 1) // 2}[tie_break]
+    start, stop = starts[chosen], stops[chosen]
+    lower = thresholds[stop + 1] if stop + 1 < thresholds.size else -np.inf
+    return float(_plateau_value(thresholds[start], lower, scale)), float(best)
+
+
+def value_at(thresholds, values, threshold):
+    """Value of a step curve at ``threshold`` (the rule "score >= threshold").
+
+    ``thresholds`` is strictly decreasing and starts with ``inf``; ``values[j]``
+    holds for every threshold in ``(thresholds[j + 1], thresholds[j]]``.
+    """
+    n_at_or_above = np.count_nonzero(np.asarray(thresholds) >= threshold)
+    return values[max(n_at_or_above - 1, 0)]
