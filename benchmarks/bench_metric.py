@@ -1,14 +1,25 @@
 """Time ``balanced_accuracy_score`` against scikit-learn's, in the same run.
 
-For every case (n samples, K classes, integer or string labels, with or without
-sample weights) both functions are timed on the same arrays (median of several
-repeats, after a warm-up call), their results are checked to agree, and the table
-prints the ratio scikit-learn time / our time (> 1 means we are faster).
+First the goals of the counting engine, each a ratio measured in this run (both
+functions timed on the same arrays, median of the repeats):
+
+- unweighted integer labels, n = 1e6, K = 10: scikit-learn / ours >= 35;
+- weighted integer labels, n = 1e6, K = 10: scikit-learn / ours >= 25;
+- ``labels=`` given: ours with ``labels`` / ours without <= 1.5;
+- string labels, n = 1e6, K in {2, 10, 1000}: scikit-learn / ours >= 5;
+
+then the mergeable binary-score counts (``ScoreCounts``, exact, 10 chunks merged)
+against the in-memory ``balanced_accuracy_curve`` and scikit-learn's
+``roc_curve``, and then (unless ``--goals-only``) the grid of every case: n
+samples, K classes, integer or string labels, with or without sample weights,
+ratio scikit-learn time / our time (> 1 means we are faster). Results are checked
+to agree before timing.
 
 Usage::
 
-    python benchmarks/bench_metric.py            # the full grid (a few minutes)
-    python benchmarks/bench_metric.py --quick    # n <= 1e6 only
+    python benchmarks/bench_metric.py               # goals and the full grid
+    python benchmarks/bench_metric.py --goals-only  # the goals (about a minute)
+    python benchmarks/bench_metric.py --quick       # goals and the grid, n <= 1e6
 """
 
 import argparse
@@ -19,21 +30,38 @@ import warnings
 import numpy as np
 import sklearn
 from sklearn.metrics import balanced_accuracy_score as sklearn_score
+from sklearn.metrics import roc_curve
 
+from sklearn_balanced import ScoreCounts, balanced_accuracy_curve
 from sklearn_balanced import balanced_accuracy_score as our_score
 
+GOAL_SAMPLES = 1_000_000
 
-def median_time(score, y_true, y_pred, weights, budget):
-    """Median wall time of one score call over repeats fitting in ``budget`` s."""
-    times = []
-    for repeat in range(201):
+
+def median_times(calls, budget, *, in_turn=False):
+    """Median wall time of each of ``calls``, repeated within ``budget`` s.
+
+    Each call is repeated on its own after a warm-up call (as the baseline of the
+    goals was measured), at least 5 and at most 201 times; ``in_turn`` calls them
+    one after the other instead, so that a drifting load of the machine affects
+    them alike (fair for calls on the same data).
+    """
+    groups = [calls] if in_turn else [[call] for call in calls]
+    medians = []
+    for group in groups:
+        for call in group:
+            call()
+        spent = [[] for _ in group]
         start = time.perf_counter()
-        score(y_true, y_pred, sample_weight=weights)
-        if repeat:  # the first call is a warm-up
-            times.append(time.perf_counter() - start)
-        if len(times) >= 3 and sum(times) > budget:
-            break
-    return float(np.median(times))
+        while len(spent[0]) < 5 or (
+            time.perf_counter() - start < budget and len(spent[0]) < 201
+        ):
+            for call, times in zip(group, spent, strict=True):
+                begin = time.perf_counter()
+                call()
+                times.append(time.perf_counter() - begin)
+        medians += [float(np.median(times)) for times in spent]
+    return medians
 
 
 def make_case(n, n_classes, kind, weighted, rng):
@@ -58,14 +86,120 @@ def fmt_time(seconds):
     return f"{seconds / 1e-6:8.2f} us"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="only n <= 1e6")
-    parser.add_argument("--budget", type=float, default=1.0, help="seconds per timing")
-    args = parser.parse_args()
-    sizes = [100, 10_000, 1_000_000] + ([] if args.quick else [10_000_000])
-    rng = np.random.default_rng(0)
-    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
+def check_agreement(y_true, y_pred, weights, **kwargs):
+    """Raise unless both scores agree on the case."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ref = sklearn_score(y_true, y_pred, sample_weight=weights)
+        ours = our_score(y_true, y_pred, sample_weight=weights, **kwargs)
+    if not math.isclose(ref, ours, rel_tol=1e-12, abs_tol=1e-12):
+        raise AssertionError(f"results differ: {ref} != {ours}")
+
+
+def score_calls(y_true, y_pred, weights):
+    """Calls of scikit-learn's score and ours on one case (warnings silenced)."""
+
+    def quiet(score):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return score(y_true, y_pred, sample_weight=weights)
+
+    return [lambda: quiet(sklearn_score), lambda: quiet(our_score)]
+
+
+def goal_line(name, reference, ours, ratio, goal, met):
+    return (
+        f"{name:<34} {fmt_time(reference):>12} {fmt_time(ours):>12} "
+        f"{ratio:>7.1f}x  {goal:<8} {'met' if met else 'NOT MET'}"
+    )
+
+
+def speed_goals(rng, budget):
+    """The ratio lines of the counting goals."""
+    print(f"Goals (n = {GOAL_SAMPLES:.0e}, median of repeats)")
+    header = (
+        f"{'case':<34} {'reference':>12} {'ours':>12} {'ratio':>8}  {'goal':<8} met"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, n_classes, kind, weighted, goal in [
+        ("unweighted ints, K=10", 10, "int", False, 35),
+        ("weighted ints, K=10", 10, "int", True, 25),
+        ("strings, K=2", 2, "str", False, 5),
+        ("strings, K=10", 10, "str", False, 5),
+        ("strings, K=1000", 1000, "str", False, 5),
+    ]:
+        y_true, y_pred, weights = make_case(
+            GOAL_SAMPLES, n_classes, kind, weighted, rng
+        )
+        check_agreement(y_true, y_pred, weights)
+        t_ref, t_ours = median_times(score_calls(y_true, y_pred, weights), budget)
+        ratio = t_ref / t_ours
+        print(goal_line(name, t_ref, t_ours, ratio, f">= {goal}x", ratio >= goal))
+    y_true, y_pred, _ = make_case(GOAL_SAMPLES, 10, "int", False, rng)
+    labels = np.arange(10)[::-1]
+    check_agreement(y_true, y_pred, None, labels=labels)
+    t_none, t_labels = median_times(
+        [
+            lambda: our_score(y_true, y_pred),
+            lambda: our_score(y_true, y_pred, labels=labels),
+        ],
+        budget,
+        in_turn=True,
+    )
+    slowdown = t_labels / t_none
+    print(
+        goal_line(
+            "labels= / labels=None, K=10 (ours)",
+            t_none,
+            t_labels,
+            slowdown,
+            "<= 1.5x",
+            slowdown <= 1.5,
+        )
+    )
+
+
+def score_counts_timing(rng, budget):
+    """ScoreCounts (exact, merged from 10 chunks) against in-memory curves."""
+    y_true = rng.integers(0, 2, GOAL_SAMPLES)
+    y_score = np.round(y_true + rng.normal(size=GOAL_SAMPLES), 4)
+    chunks = np.array_split(np.arange(GOAL_SAMPLES), 10)
+
+    def counted():
+        parts = [ScoreCounts().update(y_true[c], y_score[c]) for c in chunks]
+        return sum(parts).curve()
+
+    expected = balanced_accuracy_curve(y_true, y_score)
+    for field in expected._fields:
+        np.testing.assert_array_equal(
+            getattr(counted(), field), getattr(expected, field)
+        )
+    t_roc, t_curve, t_counts = median_times(
+        [
+            lambda: roc_curve(y_true, y_score, drop_intermediate=False),
+            lambda: balanced_accuracy_curve(y_true, y_score),
+            counted,
+        ],
+        budget,
+        in_turn=True,
+    )
+    print()
+    print(
+        f"Binary scores (n = {GOAL_SAMPLES:.0e}, "
+        f"{expected.thresholds.shape[0] - 1} distinct scores)"
+    )
+    print(f"  sklearn roc_curve (drop_intermediate=False)  {fmt_time(t_roc)}")
+    print(f"  balanced_accuracy_curve (in memory)          {fmt_time(t_curve)}")
+    print(f"  ScoreCounts, 10 chunks merged, exact         {fmt_time(t_counts)}")
+    print(
+        f"  ScoreCounts / in-memory curve: {t_counts / t_curve:.2f}x the time; "
+        f"roc_curve / ScoreCounts: {t_roc / t_counts:.1f}x"
+    )
+
+
+def grid(rng, sizes, budget):
+    print()
     header = (
         f"{'n':>9} {'K':>5} {'labels':>7} {'weights':>7} "
         f"{'scikit-learn':>12} {'ours':>12} {'ratio':>8}"
@@ -81,21 +215,31 @@ def main():
                     y_true, y_pred, weights = make_case(
                         n, n_classes, kind, weighted, rng
                     )
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", UserWarning)
-                        ref = sklearn_score(y_true, y_pred, sample_weight=weights)
-                        ours = our_score(y_true, y_pred, sample_weight=weights)
-                        if not math.isclose(ref, ours, rel_tol=1e-12, abs_tol=1e-12):
-                            raise AssertionError(f"results differ: {ref} != {ours}")
-                        budget = args.budget * (3 if n >= 1_000_000 else 1)
-                        case = (y_true, y_pred, weights, budget)
-                        t_ref = median_time(sklearn_score, *case)
-                        t_ours = median_time(our_score, *case)
+                    check_agreement(y_true, y_pred, weights)
+                    t_ref, t_ours = median_times(
+                        score_calls(y_true, y_pred, weights),
+                        budget * (3 if n >= 1_000_000 else 1),
+                    )
                     print(
                         f"{n:>9.0e} {n_classes:>5} {kind:>7} "
                         f"{'yes' if weighted else 'no':>7} {fmt_time(t_ref):>12} "
                         f"{fmt_time(t_ours):>12} {t_ref / t_ours:>7.1f}x"
                     )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="grid with n <= 1e6")
+    parser.add_argument("--goals-only", action="store_true", help="skip the grid")
+    parser.add_argument("--budget", type=float, default=1.0, help="seconds per timing")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    print(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
+    speed_goals(rng, 3 * args.budget)
+    score_counts_timing(rng, 3 * args.budget)
+    if not args.goals_only:
+        sizes = [100, 10_000, 1_000_000] + ([] if args.quick else [10_000_000])
+        grid(rng, sizes, args.budget)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,12 @@ correctly predicted samples:
   class. Resampling the samples of class ``k`` with replacement draws its number
   of correct predictions from ``Binomial(n_k, recall_k)``, so a replicate costs
   ``n_classes`` binomial draws whatever the number of samples.
+
+The bootstrap engine is written for any statistic that averages over classes a
+value per sample outcome (for the balanced accuracy: 1 for a correct prediction,
+0 for a wrong one), so that the paired comparison of two classifiers
+(:mod:`sklearn_balanced.metrics._compare`) resamples its four paired outcomes per
+class with the same code.
 """
 
 from dataclasses import dataclass
@@ -20,21 +26,24 @@ import numpy as np
 from scipy import special
 from sklearn.utils import check_random_state
 
-from sklearn_balanced.metrics._balanced_accuracy import (
-    balanced_accuracy_from_confusion_matrix,
-    balanced_accuracy_score,
-)
 from sklearn_balanced.metrics._beta_average import (
     beta_average_distribution,
     lattice_cdf,
     lattice_mode,
     lattice_ppf,
 )
-from sklearn_balanced.metrics._counting import check_confusion_matrix, confusion_counts
+from sklearn_balanced.metrics._counts import matrix_counts
+from sklearn_balanced.metrics._recall import recall_summary
 from sklearn_balanced.utils._compat import Interval, StrOptions, validate_params
 
 METHODS = ("posterior", "bootstrap", "bootstrap-percentile")
-_INTERVAL_PARAMS = {
+#: Value of each outcome of a sample (correct, wrong) for the balanced accuracy.
+RECALL_VALUES = np.array([1.0, 0.0])
+#: Largest class size the methods use. Float64 no longer tells 2**53 + 1 samples
+#: from 2**53, and the posterior of so large a class is far narrower than the
+#: accuracy of its quantiles (about 1e-6), so larger classes count as this many.
+MAX_CLASS_SIZE = 2.0**53
+INTERVAL_PARAMS = {
     "confidence": [Interval(Real, 0, 1, closed="neither")],
     "method": [StrOptions(set(METHODS))],
     "n_resamples": [Interval(Integral, 1, None, closed="left")],
@@ -92,192 +101,7 @@ class BalancedAccuracyInterval:
 
 
 @validate_params(
-    {
-        "y_true": ["array-like"],
-        "y_pred": ["array-like"],
-        "labels": ["array-like", None],
-        "sample_weight": ["array-like", None],
-        **_INTERVAL_PARAMS,
-    },
-    prefer_skip_nested_validation=True,
-)
-def balanced_accuracy_interval(
-    y_true,
-    y_pred,
-    *,
-    confidence=0.95,
-    method="posterior",
-    labels=None,
-    sample_weight=None,
-    n_resamples=9999,
-    random_state=None,
-):
-    r"""Interval estimate of the balanced accuracy: how sure is the score?
-
-    The balanced accuracy of a finite test set is noisy: with 20 positives, one
-    more positive found moves the sensitivity by 5 points. This function returns
-    the ordinary score with an interval that expresses this uncertainty.
-
-    - ``method="posterior"`` (default) follows Brodersen, Ong, Stephan and
-      Buhmann (2010) [1]_: with a uniform prior, the recall of class :math:`k`, with
-      :math:`c_k` of its :math:`n_k` samples correctly predicted, has the posterior
-      :math:`\mathrm{Beta}(c_k + 1, n_k - c_k + 1)`; the recalls are independent
-      and the balanced accuracy is distributed as their average. The interval is
-      the equal-tailed (central) posterior interval; the result also holds the
-      posterior mean and mode and the posterior probability that the balanced
-      accuracy is at most chance level :math:`1/K`. The distribution of the
-      average is computed numerically (mean-preserving discretisation on a
-      lattice and FFT convolution; quantiles accurate to about :math:`10^{-6}`)
-      in a few milliseconds, whatever the class sizes.
-    - ``method="bootstrap"`` is the bias-corrected and accelerated (BCa)
-      bootstrap [2]_, stratified by true class: every replicate resamples each
-      class's samples with replacement, keeping the class sizes. A class's
-      number of correct predictions in a replicate is then binomial, so a
-      replicate costs one binomial draw per class instead of a pass over the
-      samples. The acceleration is computed exactly from the per-class counts
-      [3]_.
-    - ``method="bootstrap-percentile"`` is the same bootstrap with the plain
-      percentile interval.
-
-    Read more in the :ref:`User Guide <intervals>`.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        Ground truth (correct) target labels.
-
-    y_pred : array-like of shape (n_samples,)
-        Predicted labels, as returned by a classifier.
-
-    confidence : float, default=0.95
-        Probability content of the interval, strictly between 0 and 1.
-
-    method : {"posterior", "bootstrap", "bootstrap-percentile"}, default="posterior"
-        How the interval is computed (see above).
-
-    labels : array-like of shape (n_classes,), default=None
-        The classes to average over, as in :func:`balanced_accuracy_score`. Every
-        class of ``labels`` must have true samples (of positive total weight).
-        None means the classes of ``y_true``; classes that only occur in
-        ``y_pred`` are left out, with the warning that
-        :func:`balanced_accuracy_score` gives.
-
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights, read as survey (importance) weights: the
-        score uses the weighted recalls, and the uncertainty uses each class's
-        Kish effective sample size :math:`(\sum_i w_i)^2 / \sum_i w_i^2` in place
-        of its number of samples (with the weighted recall times that size as
-        its number of correct predictions). Equal weights change nothing; unequal
-        weights widen the interval. Weights are *not* read as frequencies: to
-        count a sample twice, repeat it. The bootstrap rounds effective sizes to
-        whole numbers (at least 1).
-
-    n_resamples : int, default=9999
-        Number of bootstrap replicates (bootstrap methods only).
-
-    random_state : int, RandomState instance or None, default=None
-        Seed of the bootstrap replicates (bootstrap methods only). Pass an int for
-        reproducible results. See :term:`Glossary <random_state>`.
-
-    Returns
-    -------
-    result : BalancedAccuracyInterval
-        ``score`` (the ordinary balanced accuracy), ``low``, ``high``,
-        ``confidence``, ``method``, ``n_classes`` and, for the posterior,
-        ``mean``, ``mode`` and ``p_below_chance``.
-
-    Raises
-    ------
-    ValueError
-        For the invalid inputs :func:`balanced_accuracy_score` rejects, a
-        ``confidence`` outside (0, 1), an unknown ``method``, ``n_resamples < 1``,
-        a class of ``labels`` without true samples, or fewer than two classes with
-        true samples.
-
-    See Also
-    --------
-    balanced_accuracy_interval_from_confusion_matrix : The same from a confusion
-        matrix.
-    balanced_accuracy_score : The point estimate.
-
-    Notes
-    -----
-    The posterior interval and the bootstrap intervals answer slightly different
-    questions (a Bayesian credible interval under a uniform prior, and a
-    frequentist confidence interval) but agree closely once every class has a few
-    dozen samples. With few samples the posterior is the better behaved: a class
-    whose samples are all correct (or all wrong) gives a bootstrap distribution
-    concentrated on one value, so the bootstrap intervals shrink to nothing,
-    while the posterior still reflects the small sample. In the coverage study
-    of ``benchmarks/bench_interval.py`` (two classes, true recalls 0.8 and 0.9,
-    nominal 95%), the posterior intervals covered 93-97% of the time whenever
-    every class had at least 10 samples (and 92-98% even with one or two
-    samples in a class); the bootstrap intervals did as well from 50 samples per
-    class, but covered only about 88% with a class of 10 samples, which is
-    then perfectly classified in 11% of the data sets.
-
-    References
-    ----------
-    .. [1] K. H. Brodersen, C. S. Ong, K. E. Stephan and J. M. Buhmann, "The
-       balanced accuracy and its posterior distribution", Proceedings of the 20th
-       International Conference on Pattern Recognition (ICPR), 2010.
-    .. [2] B. Efron, "Better bootstrap confidence intervals", Journal of the
-       American Statistical Association 82(397), 1987.
-    .. [3] A. C. Davison and D. V. Hinkley, "Bootstrap Methods and their
-       Application", Cambridge University Press, 1997 (sections 3.2 and 5.3).
-
-    Examples
-    --------
-    20 positives of which 16 are found, 180 negatives of which 171 are found:
-
-    >>> from sklearn_balanced import balanced_accuracy_interval
-    >>> y_true = [1] * 20 + [0] * 180
-    >>> y_pred = [1] * 16 + [0] * 4 + [0] * 171 + [1] * 9
-    >>> result = balanced_accuracy_interval(y_true, y_pred)
-    >>> result.score
-    0.875
-    >>> round(result.low, 3), round(result.high, 3)
-    (0.762, 0.934)
-    >>> result.p_below_chance < 1e-6
-    True
-    >>> boot = balanced_accuracy_interval(
-    ...     y_true, y_pred, method="bootstrap", random_state=0
-    ... )
-    >>> round(boot.low, 2), round(boot.high, 2)
-    (0.76, 0.95)
-    """
-    counts = confusion_counts(
-        y_true, y_pred, labels=labels, sample_weight=sample_weight
-    )
-    correct, support = counts.correct, counts.support
-    if sample_weight is not None:
-        squared = np.asarray(sample_weight, dtype=np.float64) ** 2
-        sum_squares = confusion_counts(
-            y_true, y_pred, labels=labels, sample_weight=squared
-        ).support
-        correct, support = _kish_effective_counts(correct, support, sum_squares)
-    empty = support == 0
-    if labels is not None and empty.any():
-        raise ValueError(
-            "Every class in labels needs true samples of positive weight; "
-            f"{counts.classes[empty].tolist()} have none."
-        )
-    correct, support = correct[~empty], support[~empty]
-    if support.shape[0] < 2:
-        raise ValueError(
-            "The balanced accuracy interval needs at least two classes with true "
-            f"samples in y_true, got {support.shape[0]}."
-        )
-    score = balanced_accuracy_score(
-        y_true, y_pred, labels=labels, sample_weight=sample_weight
-    )
-    return _interval_from_counts(
-        score, correct, support, confidence, method, n_resamples, random_state
-    )
-
-
-@validate_params(
-    {"C": ["array-like"], **_INTERVAL_PARAMS}, prefer_skip_nested_validation=True
+    {"C": ["array-like"], **INTERVAL_PARAMS}, prefer_skip_nested_validation=True
 )
 def balanced_accuracy_interval_from_confusion_matrix(
     C, *, confidence=0.95, method="posterior", n_resamples=9999, random_state=None
@@ -343,24 +167,25 @@ def balanced_accuracy_interval_from_confusion_matrix(
     >>> round(result.low, 3), round(result.high, 3)
     (0.751, 0.892)
     """
-    matrix = check_confusion_matrix(C)
-    support = matrix.sum(axis=1)
-    if matrix.shape[0] < 2:
+    counts, exponents = matrix_counts(C)
+    if counts.support.shape[0] < 2:
         raise ValueError(
             "C must describe at least two classes to estimate a balanced accuracy "
-            f"interval, got shape {matrix.shape}."
+            f"interval, got shape {(counts.support.shape[0],) * 2}."
         )
-    empty = np.flatnonzero(support == 0)
+    empty = np.flatnonzero(counts.support == 0)
     if empty.shape[0]:
         raise ValueError(
             f"Every row of C needs a positive total; rows {empty.tolist()} sum to "
             "zero (classes without true samples)."
         )
-    score = balanced_accuracy_from_confusion_matrix(matrix)
+    _, score = recall_summary(counts, labels_given=False)
+    with np.errstate(over="ignore"):
+        sizes = np.ldexp(counts.support, exponents)
     return _interval_from_counts(
         score,
-        np.diagonal(matrix).copy(),
-        support,
+        counts.correct / counts.support,
+        sizes,
         confidence,
         method,
         n_resamples,
@@ -368,28 +193,71 @@ def balanced_accuracy_interval_from_confusion_matrix(
     )
 
 
-def _kish_effective_counts(correct, support, sum_squares):
-    """Kish effective class sizes and correct counts from weighted counts.
+def classes_with_samples(classes, support, *, labels_given):
+    """Mask of the classes with true samples; raise unless two or more have some.
 
-    A class whose weights ``w`` sum to ``support`` has effective size
-    ``support**2 / sum(w**2)``; its effective number of correct predictions keeps
-    the weighted recall ``correct / support``. Empty classes stay empty.
+    Parameters
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The classes, for the message.
+    support : ndarray of shape (n_classes,)
+        Total weight of the true samples of every class.
+    labels_given : bool
+        Whether the classes came from ``labels``, which then must all have true
+        samples.
+
+    Returns
+    -------
+    kept : ndarray of shape (n_classes,) of bool
+        The classes whose support is positive.
+    """
+    empty = support == 0
+    if labels_given and empty.any():
+        raise ValueError(
+            "Every class in labels needs true samples of positive weight; "
+            f"{classes[empty].tolist()} have none."
+        )
+    if np.count_nonzero(~empty) < 2:
+        raise ValueError(
+            "Balanced accuracy intervals need at least two classes with true "
+            f"samples in y_true, got {np.count_nonzero(~empty)}."
+        )
+    return ~empty
+
+
+def kish_sizes(classes, support, squares):
+    """Kish effective class sizes ``support**2 / squares`` (0 for empty classes).
+
+    ``support`` and ``squares`` are the sums of the weights of each class and of
+    their squares, in the units of ``class_counts`` (so the ratio is the one of
+    the weights as given). Squares of weights over about 1e135 times smaller
+    than the largest weight underflow: a class made only of such weights has no
+    computable effective size.
     """
     positive = support > 0
-    effective = np.zeros_like(support)
-    effective[positive] = support[positive] ** 2 / sum_squares[positive]
-    effective_correct = np.zeros_like(correct)
-    effective_correct[positive] = (
-        correct[positive] / support[positive] * effective[positive]
-    )
-    return effective_correct, effective
+    tiny = positive & (squares < np.finfo(np.float64).tiny)
+    if tiny.any():
+        raise ValueError(
+            "sample_weight spans too many orders of magnitude to estimate effective "
+            f"sample sizes: the weights of classes {classes[tiny].tolist()} are all "
+            "over about 1e135 times smaller than the largest weight."
+        )
+    sizes = np.zeros_like(support)
+    sizes[positive] = support[positive] ** 2 / squares[positive]
+    return sizes
 
 
 def _interval_from_counts(
-    score, correct, support, confidence, method, n_resamples, random_state
+    score, recall, sizes, confidence, method, n_resamples, random_state
 ):
-    """Build the interval of the chosen method from per-class counts."""
+    """Build the interval of the chosen method from per-class recalls and sizes.
+
+    Sizes may be effective (non-integer) sample sizes; those above
+    ``MAX_CLASS_SIZE`` (or infinite) count as ``MAX_CLASS_SIZE``.
+    """
     tail = (1.0 - confidence) / 2.0
+    support = np.minimum(sizes, MAX_CLASS_SIZE)
+    correct = recall * support
     n_classes = int(support.shape[0])
     if method == "posterior":
         low, high, mean, mode, p_below_chance = posterior_summary(
@@ -406,15 +274,15 @@ def _interval_from_counts(
             mode=mode,
             p_below_chance=p_below_chance,
         )
-    sizes = np.maximum(np.round(support), 1.0)
-    recall = correct / support
-    observed, replicates = bootstrap_replicates(
-        recall, sizes, n_resamples, check_random_state(random_state)
+    low, high = bootstrap_interval(
+        np.column_stack([recall, 1.0 - recall]),
+        RECALL_VALUES,
+        support,
+        tail,
+        method,
+        n_resamples,
+        random_state,
     )
-    if method == "bootstrap":
-        low, high = bca_interval(observed, replicates, recall, sizes, tail)
-    else:
-        low, high = np.quantile(replicates, [tail, 1.0 - tail])
     return BalancedAccuracyInterval(
         score=score,
         low=float(low),
@@ -451,13 +319,65 @@ def posterior_summary(correct, support, tail):
     return float(low), float(high), mean, mode, p_below_chance
 
 
-def bootstrap_replicates(recall, sizes, n_resamples, random_state):
-    """Balanced accuracy of stratified bootstrap replicates, drawn from counts.
+def bootstrap_interval(
+    proportions, values, sizes, tail, method, n_resamples, random_state
+):
+    """Stratified bootstrap interval of a mean over classes of outcome values.
+
+    The statistic is ``mean_k sum_j values[j] * proportions[k, j]``: every class
+    ``k`` holds samples of the outcomes ``j`` in the given proportions, and a
+    sample of outcome ``j`` is worth ``values[j]``.
 
     Parameters
     ----------
-    recall : ndarray of shape (n_classes,)
-        Observed recall of each class.
+    proportions : ndarray of shape (n_classes, n_outcomes)
+        Observed share of every outcome in every class (rows sum to one).
+    values : ndarray of shape (n_outcomes,)
+        Value of every outcome.
+    sizes : ndarray of shape (n_classes,)
+        Number of samples of every class, possibly effective (non-integer):
+        rounded to whole numbers, at least 1.
+    tail : float
+        Probability left out on each side.
+    method : {"bootstrap", "bootstrap-percentile"}
+        BCa or percentile interval.
+    n_resamples : int
+        Number of replicates.
+    random_state : int, RandomState instance or None
+        Source of the draws.
+
+    Returns
+    -------
+    low, high : float
+        The interval.
+    """
+    sizes = np.maximum(np.round(sizes), 1.0)
+    observed, replicates = bootstrap_replicates(
+        proportions, values, sizes, n_resamples, check_random_state(random_state)
+    )
+    if method == "bootstrap":
+        acceleration = bca_acceleration(proportions, values, sizes)
+        low, high = bca_interval(observed, replicates, acceleration, tail)
+    else:
+        low, high = np.quantile(replicates, [tail, 1.0 - tail])
+    return float(low), float(high)
+
+
+def bootstrap_replicates(proportions, values, sizes, n_resamples, random_state):
+    """Stratified bootstrap replicates of a mean of outcome values, from counts.
+
+    Resampling the ``n_k`` samples of class ``k`` with replacement draws its
+    outcome counts from ``Multinomial(n_k, proportions[k])``, drawn as a chain of
+    binomials (the first outcome, then the second among the rest, ...): a
+    replicate costs ``n_classes * (n_outcomes - 1)`` binomial draws whatever the
+    number of samples.
+
+    Parameters
+    ----------
+    proportions : ndarray of shape (n_classes, n_outcomes)
+        Share of every outcome in every class (rows sum to one).
+    values : ndarray of shape (n_outcomes,)
+        Value of every outcome.
     sizes : ndarray of shape (n_classes,)
         Whole number of samples of each class.
     n_resamples : int
@@ -468,39 +388,82 @@ def bootstrap_replicates(recall, sizes, n_resamples, random_state):
     Returns
     -------
     observed : float
-        The balanced accuracy of the data on the replicates' lattice (computed by
-        the same arithmetic as the replicates, so that ties compare equal).
+        The statistic of the data on the replicates' lattice (computed by the
+        same arithmetic as the replicates, so that ties compare equal).
     replicates : ndarray of shape (n_resamples,)
-        Balanced accuracy of every replicate.
+        The statistic of every replicate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.metrics._interval import bootstrap_replicates
+    >>> observed, replicates = bootstrap_replicates(
+    ...     np.array([[0.8, 0.2], [0.9, 0.1]]),
+    ...     np.array([1.0, 0.0]),
+    ...     np.array([20.0, 180.0]),
+    ...     1000,
+    ...     np.random.RandomState(0),
+    ... )
+    >>> round(float(observed), 4), replicates.shape
+    (0.85, (1000,))
     """
-    hits = random_state.binomial(
-        sizes.astype(np.int64), recall, size=(n_resamples, sizes.shape[0])
-    )
-    rows = np.vstack([np.round(recall * sizes), hits]) / sizes
-    scores = rows.mean(axis=1)
+    n_classes, n_outcomes = proportions.shape
+    remaining = sizes.astype(np.int64)
+    left = np.ones(n_classes)
+    totals = np.zeros((n_resamples, n_classes))
+    for outcome in range(n_outcomes - 1):
+        share = proportions[:, outcome]
+        conditional = np.divide(
+            share, left, out=np.zeros(n_classes), where=left > share
+        )
+        conditional[left <= share] = 1.0
+        draws = random_state.binomial(
+            remaining, np.clip(conditional, 0.0, 1.0), size=totals.shape
+        )
+        totals += values[outcome] * draws
+        remaining = remaining - draws
+        left = left - share
+    totals += values[-1] * remaining
+    observed = np.round(proportions * sizes[:, np.newaxis]) @ values
+    scores = (np.vstack([observed, totals]) / sizes).mean(axis=1)
     return scores[0], scores[1:]
 
 
-def bca_acceleration(recall, sizes):
-    """Acceleration of the BCa interval for the stratified mean of recalls.
+def bca_acceleration(proportions, values, sizes):
+    """Acceleration of the BCa interval for a stratified mean of outcome values.
 
-    Balanced accuracy is linear in the per-class proportions, so its empirical
-    influence values are exact: a correct sample of class ``k`` has influence
-    ``(1 - p_k) / K``, a wrong one ``-p_k / K``. For independent strata the
-    acceleration is ``sum_k n_k**-3 sum_i l_ki**3`` over
+    The statistic is linear in the per-class outcome proportions, so its
+    empirical influence values are exact: a sample of class ``k`` with value
+    ``x`` has influence ``(x - mu_k) / K``, ``mu_k`` its class's mean value. For
+    independent strata the acceleration is ``sum_k n_k**-3 sum_i l_ki**3`` over
     ``6 (sum_k n_k**-2 sum_i l_ki**2)**1.5`` (Davison and Hinkley, 1997), which
-    here is ``sum_k p_k q_k (q_k - p_k) / n_k**2 / (6 (sum_k p_k q_k / n_k)**1.5)``
-    with ``q_k = 1 - p_k``. It is zero when every class is all right or all wrong.
+    here is ``sum_k m3_k / n_k**2 / (6 (sum_k m2_k / n_k)**1.5)`` with ``m2_k``
+    and ``m3_k`` the second and third central moments of the values in class
+    ``k`` (for the balanced accuracy, ``p_k q_k`` and ``p_k q_k (q_k - p_k)``).
+    It is zero when every class holds a single outcome.
+
+    Parameters
+    ----------
+    proportions : ndarray of shape (n_classes, n_outcomes)
+        Share of every outcome in every class.
+    values : ndarray of shape (n_outcomes,)
+        Value of every outcome.
+    sizes : ndarray of shape (n_classes,)
+        Number of samples of every class.
+
+    Returns
+    -------
+    acceleration : float
     """
-    spread = recall * (1.0 - recall)
-    variance = np.sum(spread / sizes)
+    centred = values - (proportions @ values)[:, np.newaxis]
+    variance = np.sum(np.sum(proportions * centred**2, axis=1) / sizes)
     if variance == 0.0:
         return 0.0
-    skew = np.sum(spread * (1.0 - 2.0 * recall) / sizes**2)
+    skew = np.sum(np.sum(proportions * centred**3, axis=1) / sizes**2)
     return float(skew / (6.0 * variance**1.5))
 
 
-def bca_interval(observed, replicates, recall, sizes, tail):
+def bca_interval(observed, replicates, acceleration, tail):
     """Bias-corrected and accelerated bootstrap interval.
 
     Parameters
@@ -509,8 +472,8 @@ def bca_interval(observed, replicates, recall, sizes, tail):
         The statistic on the data.
     replicates : ndarray of shape (n_resamples,)
         The statistic on the bootstrap replicates.
-    recall, sizes : ndarray of shape (n_classes,)
-        Observed recalls and class sizes, for the acceleration.
+    acceleration : float
+        The acceleration, from :func:`bca_acceleration`.
     tail : float
         Probability left out on each side.
 
@@ -526,7 +489,6 @@ def bca_interval(observed, replicates, recall, sizes, tail):
     rank = (below + 0.5 * ties) / n_resamples
     rank = np.clip(rank, 0.5 / n_resamples, 1.0 - 0.5 / n_resamples)
     bias = special.ndtri(rank)
-    acceleration = bca_acceleration(recall, sizes)
     z = special.ndtri(np.array([tail, 1.0 - tail])) + bias
     denominator = 1.0 - acceleration * z
     # Past the pole of the BCa map (a * z >= 1) the level is 0 or 1.

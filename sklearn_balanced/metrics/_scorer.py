@@ -1,22 +1,19 @@
 """Scorers for the ``scoring=`` parameter of scikit-learn's model selection tools."""
 
-from numbers import Real
-
 from sklearn.metrics import make_scorer
 
-from sklearn_balanced.metrics._balanced_accuracy import balanced_accuracy_score
-from sklearn_balanced.utils._compat import Interval, StrOptions, validate_params
+from sklearn_balanced.metrics._balanced_accuracy import (
+    ZERO_DIVISION,
+    balanced_accuracy_score,
+)
+from sklearn_balanced.utils._compat import validate_params
 
 
 @validate_params(
     {
         "labels": ["array-like", None],
         "adjusted": ["boolean"],
-        "zero_division": [
-            StrOptions({"warn"}),
-            Interval(Real, 0, 1, closed="both"),
-            "nan",
-        ],
+        "zero_division": ZERO_DIVISION,
     },
     prefer_skip_nested_validation=True,
 )

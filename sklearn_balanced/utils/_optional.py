@@ -2,7 +2,12 @@
 
 import importlib
 
-_EXTRAS = {"matplotlib": "plot"}
+_EXTRAS = {
+    "matplotlib": "plot",
+    "dask": "dask",
+    "distributed": "dask",
+    "pyarrow": "parquet",
+}
 
 
 def import_optional(module_name, caller_name):

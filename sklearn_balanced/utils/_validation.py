@@ -1,11 +1,11 @@
 """Input validation shared by the metrics and the estimators."""
 
-import numbers
+import math
 
 import numpy as np
 
 
-def check_sample_weight_nonneg(sample_weight, n_samples):
+def check_sample_weight_nonneg(sample_weight, n_samples, *, allow_all_zero=False):
     """Validate sample weights for a score or a fit.
 
     Parameters
@@ -15,6 +15,9 @@ def check_sample_weight_nonneg(sample_weight, n_samples):
 
     n_samples : int
         The number of samples the weights must match.
+
+    allow_all_zero : bool, default=False
+        Accept weights that are all zero (a part of a larger set of samples).
 
     Returns
     -------
@@ -31,58 +34,86 @@ def check_sample_weight_nonneg(sample_weight, n_samples):
     if sample_weight is None:
         return None
     weights = np.asarray(sample_weight)
-    if weights.ndim != 1:
-        raise ValueError(
-            "sample_weight must be a 1-D array-like, got an array of shape "
-            f"{weights.shape}."
-        )
-    if weights.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight has {weights.shape[0]} entries but there are "
-            f"{n_samples} samples."
-        )
-    if weights.dtype.kind not in "biuf":
-        raise ValueError(
-            f"sample_weight must be numeric, got an array of dtype {weights.dtype}."
-        )
+    check_weight_layout(
+        weights.shape, weights.dtype, n_samples, numeric=weights.dtype.kind in "biuf"
+    )
     weights = weights.astype(np.float64)
-    if not np.isfinite(weights).all():
-        raise ValueError("sample_weight must be finite, got NaN or infinite values.")
-    if (weights < 0).any():
-        raise ValueError("sample_weight must be non-negative, got negative values.")
-    if n_samples and not weights.any():
-        raise ValueError(
-            "sample_weight must contain at least one positive weight; all weights "
-            "are zero."
-        )
+    check_weight_values(np, weights, allow_all_zero=allow_all_zero)
     return weights
 
 
-def check_zero_division(zero_division):
-    """Validate the ``zero_division`` option of the balanced accuracy scores.
+def check_weight_layout(shape, dtype, n_samples, *, numeric):
+    """Check the shape and dtype of sample weights, in any array namespace.
 
     Parameters
     ----------
-    zero_division : {"warn"} or float
-        ``"warn"``, a real number in [0, 1], or ``np.nan``.
-
-    Returns
-    -------
-    zero_division : {"warn"} or float
-        The validated option, numbers converted to float.
+    shape : tuple of int
+        Shape of the weights.
+    dtype : object
+        Their dtype (only shown in the message).
+    n_samples : int
+        The number of samples the weights must match.
+    numeric : bool
+        Whether the dtype is boolean, integral or real floating.
 
     Raises
     ------
     ValueError
-        If ``zero_division`` is none of the accepted values.
+        If the weights are not 1-D, do not have ``n_samples`` entries or are not
+        numeric.
     """
-    if isinstance(zero_division, str) and zero_division == "warn":
-        return zero_division
-    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool):
-        value = float(zero_division)
-        if np.isnan(value) or 0.0 <= value <= 1.0:
-            return value
-    raise ValueError(
-        "zero_division must be 'warn', a float in [0, 1] or np.nan, got "
-        f"{zero_division!r}."
-    )
+    if len(shape) != 1:
+        raise ValueError(
+            f"sample_weight must be a 1-D array-like, got an array of shape {shape}."
+        )
+    if shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has {shape[0]} entries but there are {n_samples} samples."
+        )
+    if not numeric:
+        raise ValueError(
+            f"sample_weight must be numeric, got an array of dtype {dtype}."
+        )
+
+
+def check_weight_values(xp, weights, *, allow_all_zero=False):
+    """Check that float sample weights are finite, non-negative and not all zero.
+
+    Two reductions (the smallest and the largest weight) make every check: NaN
+    propagates through both, so no boolean temporary of the size of the weights is
+    made.
+
+    Parameters
+    ----------
+    xp : module
+        The weights' array namespace (NumPy or an Array API namespace).
+    weights : array of shape (n_samples,)
+        Floating-point weights.
+    allow_all_zero : bool, default=False
+        Accept weights that are all zero (a part of a larger set of samples).
+
+    Returns
+    -------
+    smallest, largest : float
+        The smallest and largest weight (both 0.0 when there is none), which the
+        counting code uses to scale the weights and to spot zero weights.
+
+    Raises
+    ------
+    ValueError
+        If a weight is NaN, infinite or negative, or if every weight is zero
+        (unless allowed).
+    """
+    if not weights.shape[0]:
+        return 0.0, 0.0
+    smallest, largest = float(xp.min(weights)), float(xp.max(weights))
+    if not (math.isfinite(smallest) and math.isfinite(largest)):
+        raise ValueError("sample_weight must be finite, got NaN or infinite values.")
+    if smallest < 0:
+        raise ValueError("sample_weight must be non-negative, got negative values.")
+    if largest == 0 and not allow_all_zero:
+        raise ValueError(
+            "sample_weight must contain at least one positive weight; all weights "
+            "are zero."
+        )
+    return smallest, largest

@@ -214,7 +214,7 @@ CATALOGUE = [
             "negative": -0.1,
             "string": "ignore",
             "none": None,
-            "bool": True,
+            "list": [0.5],
             "inf": np.inf,
         },
     ),

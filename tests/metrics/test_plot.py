@@ -13,7 +13,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 from sklearn.svm import LinearSVC
 
-from sklearn_balanced._demo_data import make_demo_data
 from sklearn_balanced.linear_model import BalancedLogisticRegression
 from sklearn_balanced.metrics import (
     BalancedAccuracyCurveDisplay,
@@ -32,23 +31,6 @@ HYPOTHESIS = settings(
     max_examples=20,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-
-
-@pytest.fixture
-def pyplot():
-    """matplotlib.pyplot with the Agg backend; every figure is closed afterwards."""
-    matplotlib = pytest.importorskip("matplotlib", reason="the plot extra is absent")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    yield plt
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def demo_split():
-    X, y = make_demo_data(random_state=0)
-    return X[::2], X[1::2], y[::2], y[1::2]
 
 
 def _curve_points(line):
@@ -247,10 +229,10 @@ def test_curve_from_cv_results(pyplot, tuned, tmp_path):
     assert named.name == "mine"
     display = BalancedAccuracyCurveDisplay.from_cv_results(tuned, plot_rates=True)
     results = tuned.cv_results_
-    finite = np.isfinite(results["thresholds"])
-    x, ba, _ = _curve_points(display.line_)
-    np.testing.assert_allclose(x, results["thresholds"][finite][::-1])
-    np.testing.assert_allclose(ba, results["scores"][finite][::-1])
+    # cv_results_ ascend and have no "every sample negative" step: no extra point.
+    x, ba = display.line_.get_xdata(), display.line_.get_ydata()
+    np.testing.assert_allclose(x, results["thresholds"])
+    np.testing.assert_allclose(ba, results["scores"])
     (best_x,), (best_y,) = display.best_marker_.get_data()
     assert best_x == tuned.best_threshold_
     assert best_y == pytest.approx(tuned.best_score_)
@@ -450,3 +432,26 @@ def test_import_optional_without_an_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow_like_module", None)
     with pytest.raises(ImportError, match="pip install pyarrow_like_module"):
         import_optional("pyarrow_like_module", "reader")
+
+
+def test_curve_with_a_single_class_has_a_defined_accuracy_line(pyplot):
+    y_true, y_score = [0, 0, 0, 0], [0.1, 0.4, 0.35, 0.8]
+    display = BalancedAccuracyCurveDisplay.from_predictions(
+        y_true, y_score, pos_label=1, plot_accuracy=True
+    )
+    accuracy = display.accuracy_line_.get_ydata()
+    assert not np.isnan(accuracy).any()
+    for threshold in y_score:
+        expected = accuracy_score(y_true, np.asarray(y_score) >= threshold)
+        index = np.flatnonzero(display.thresholds == threshold)[0]
+        assert display.accuracy[index] == pytest.approx(expected)
+    with pytest.raises(ValueError, match=r"'tpr'.*undefined"):
+        display.plot(plot_rates=True)
+
+
+def test_training_curve_of_an_estimator_without_curves(pyplot, demo_split):
+    X_train, _, y_train, _ = demo_split
+    with pytest.raises(ValueError, match=r"loss_curve_.*LogisticRegression has none"):
+        TrainingCurveDisplay.from_estimator(LogisticRegression().fit(X_train, y_train))
+    with pytest.raises(NotFittedError):
+        TrainingCurveDisplay.from_estimator(LogisticRegression())

@@ -14,7 +14,7 @@ import pytest
 import sklearn.metrics as skm
 
 from sklearn_balanced.metrics import (
-    _counting,
+    _counts,
     balanced_accuracy_score,
     balanced_error_rate,
     per_class_recall,
@@ -64,15 +64,15 @@ def test_counts_across_chunk_boundaries(n_samples, weighted):
 def test_label_range_growing_in_later_chunks(first_range, weighted):
     """The one-pass counter widens its table when later chunks bring new labels."""
     rng = np.random.default_rng(first_range[0])
-    n_samples = 3 * _counting._CHUNK + 17
+    n_samples = 3 * _counts._CHUNK + 17
     y_true = rng.integers(*first_range, size=n_samples)
     y_pred = _noisy_predictions(rng, y_true, np.arange(*first_range), 0.7)
-    y_true[_counting._CHUNK + 5] = -3  # below, in the second chunk
-    y_pred[2 * _counting._CHUNK + 9] = 20  # above, only predicted, third chunk
-    y_true[3 * _counting._CHUNK + 1] = -5  # below again, in the last chunk
+    y_true[_counts._CHUNK + 5] = -3  # below, in the second chunk
+    y_pred[2 * _counts._CHUNK + 9] = 20  # above, only predicted, third chunk
+    y_true[3 * _counts._CHUNK + 1] = -5  # below again, in the last chunk
     weights = rng.random(n_samples) if weighted else None
     _check_against_sklearn(y_true, y_pred, weights)
-    counts = _counting.confusion_counts(y_true, y_pred, sample_weight=weights)
+    counts = _counts.confusion_counts(y_true, y_pred, sample_weight=weights)
     np.testing.assert_array_equal(counts.classes, np.unique(np.r_[y_true, y_pred]))
 
 
@@ -139,14 +139,60 @@ def test_many_string_classes(n_classes):
 
 
 def test_string_hash_collisions_fall_back_to_sorting(monkeypatch):
-    """A hash that ignores the order of characters makes "ab" and "ba" collide."""
-    monkeypatch.setattr(
-        _counting, "_hash_rows", lambda chars: chars.sum(axis=1, dtype=np.uint64)
-    )
+    """A hash that ignores the order of characters makes "ab..." and "ba..." collide.
+
+    The labels are too long to be packed into 64 bits, so they are hashed.
+    """
+    hashed = []
+
+    def order_blind_hash(chars):
+        hashed.append(chars.shape)
+        return chars.sum(axis=1, dtype=np.uint64)
+
+    monkeypatch.setattr(_counts, "_hash_rows", order_blind_hash)
     rng = np.random.default_rng(10)
-    classes = np.array(["ab", "ba", "c", "abc", "cba"])
+    classes = np.array([label * 6 for label in ["ab", "ba", "c", "abc", "cba"]])
     y_true = rng.choice(classes, size=400)
     y_pred = _noisy_predictions(rng, y_true, classes, 0.6)
+    _check_against_sklearn(y_true, y_pred)
+    assert hashed
+
+
+@pytest.mark.parametrize(
+    "classes",
+    [
+        ["a", "b\x00", "a\x00b", "ab", ""],
+        ["é", "e", "🙂", "z" * 3, "\U0010ffff"],
+        ["class_0", "class_10", "class_9", "Class_1", "class_1" * 3],
+    ],
+    ids=["nul-and-empty", "unicode", "mixed-widths"],
+)
+def test_packed_strings_sort_as_strings(classes):
+    """Short labels are packed into integers that keep their order and identity."""
+    rng = np.random.default_rng(11)
+    classes = np.array(classes)
+    y_true = rng.choice(classes, size=3000)
+    y_pred = _noisy_predictions(rng, y_true, classes, 0.6)
+    counts = _counts.confusion_counts(y_true, y_pred)
+    np.testing.assert_array_equal(counts.classes, np.unique(np.r_[y_true, y_pred]))
+    _check_against_sklearn(y_true, y_pred)
+
+
+def test_rare_string_classes_missing_from_the_key_sample():
+    """Classes too rare to be in the sample of keys are still found."""
+    rng = np.random.default_rng(12)
+    y_true = rng.choice(np.array(["common", "usual"], dtype="U14"), size=200_000)
+    y_pred = y_true.copy()
+    y_true[[7, 99_999]] = ["rare", "rarer"]
+    y_pred[[123_457]] = "only predicted"
+    counts = _counts.confusion_counts(y_true, y_pred)
+    assert counts.classes.tolist() == [
+        "common",
+        "only predicted",
+        "rare",
+        "rarer",
+        "usual",
+    ]
     _check_against_sklearn(y_true, y_pred)
 
 

@@ -34,6 +34,7 @@ from sklearn_balanced.metrics._beta_average import (
     lattice_ppf,
 )
 from sklearn_balanced.metrics._interval import (
+    RECALL_VALUES,
     bca_acceleration,
     bootstrap_replicates,
 )
@@ -84,6 +85,11 @@ def _matrix_from_counts(correct, support):
         support - correct
     )
     return matrix
+
+
+def _outcomes(recall):
+    """Per-class shares of the (correct, wrong) outcomes."""
+    return np.column_stack([recall, 1.0 - recall])
 
 
 def _posterior_parameters(matrix):
@@ -373,7 +379,7 @@ def test_bootstrap_replicates_have_the_stratified_moments(matrix):
     support = matrix.sum(axis=1).astype(float)
     recall = np.diagonal(matrix) / support
     observed, replicates = bootstrap_replicates(
-        recall, support, 20000, np.random.RandomState(0)
+        _outcomes(recall), RECALL_VALUES, support, 20000, np.random.RandomState(0)
     )
     k = matrix.shape[0]
     variance = np.sum(recall * (1 - recall) / support) / k**2
@@ -414,7 +420,8 @@ def test_bca_acceleration_matches_brute_force_jackknife(matrix):
         # A class of one sample has no jackknife; its recall is 0 or 1 and
         # contributes nothing to either sum of the closed form either.
         assert np.all((recall[singletons] == 0) | (recall[singletons] == 1))
-    assert bca_acceleration(recall, support) == pytest.approx(expected, abs=1e-12)
+    acceleration = bca_acceleration(_outcomes(recall), RECALL_VALUES, support)
+    assert acceleration == pytest.approx(expected, abs=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -429,7 +436,11 @@ def test_bca_beyond_the_pole_takes_the_extreme_replicate(matrix, side):
     matrix = np.array(matrix, dtype=float)
     support = matrix.sum(axis=1)
     _, replicates = bootstrap_replicates(
-        np.diagonal(matrix) / support, support, 9999, np.random.RandomState(3)
+        _outcomes(np.diagonal(matrix) / support),
+        RECALL_VALUES,
+        support,
+        9999,
+        np.random.RandomState(3),
     )
     extreme = replicates.max() if side == "high" else replicates.min()
     assert getattr(result, side) == extreme

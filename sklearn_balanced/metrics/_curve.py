@@ -1,0 +1,225 @@
+"""The balanced accuracy of a binary score at every threshold.
+
+Balanced accuracy of a thresholded score is a step function of the threshold: it
+only changes where the threshold crosses an observed score. Sorting the scores
+once and taking cumulative sums of the class weights gives its value at every
+cut point, exactly, in ``O(n log n)``.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.utils import check_array, check_consistent_length, column_or_1d
+from sklearn.utils.multiclass import type_of_target
+
+from sklearn_balanced.utils._steps import check_tie_break, cut_points, select_plateau
+from sklearn_balanced.utils._validation import check_sample_weight_nonneg
+
+
+class BalancedAccuracyCurve(NamedTuple):
+    """Balanced accuracy, TPR and TNR at every cut point of a binary score.
+
+    Attributes
+    ----------
+    thresholds : ndarray of shape (n_thresholds,)
+        Strictly decreasing thresholds: ``np.inf`` first (every sample
+        negative), then every distinct score.
+    balanced_accuracy : ndarray of shape (n_thresholds,)
+        Balanced accuracy of the rule "positive iff ``y_score >= threshold``".
+    tpr : ndarray of shape (n_thresholds,)
+        True positive rate (recall of the positive class) at each threshold.
+    tnr : ndarray of shape (n_thresholds,)
+        True negative rate (recall of the negative class) at each threshold.
+
+    See Also
+    --------
+    balanced_accuracy_curve : The function returning it.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.metrics import balanced_accuracy_curve
+    >>> curve = balanced_accuracy_curve([0, 1, 1], [0.2, 0.6, 0.9])
+    >>> curve.tpr.tolist(), curve.tnr.tolist()
+    ([0.0, 0.5, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0])
+    >>> curve.best_threshold()
+    0.4
+    """
+
+    thresholds: np.ndarray
+    balanced_accuracy: np.ndarray
+    tpr: np.ndarray
+    tnr: np.ndarray
+
+    def best_threshold(self, tie_break="middle"):
+        """Threshold in the middle of the best plateau of the balanced accuracy.
+
+        The balanced accuracy is constant between two consecutive cut points, so
+        the best threshold is not a single value: the one returned lies in the
+        middle of the best plateau, between two observed scores (or beyond the
+        extreme score when predicting a single class is best).
+
+        Parameters
+        ----------
+        tie_break : {"middle", "lowest", "highest"}, default="middle"
+            Which plateau to use when several separated ones reach the best
+            balanced accuracy: the median one in threshold order, the one with
+            the lowest thresholds (more positive predictions) or the highest.
+
+        Returns
+        -------
+        threshold : float
+            The threshold; ``balanced_accuracy.max()`` is its balanced accuracy.
+        """
+        check_tie_break(tie_break)
+        threshold, _ = select_plateau(
+            self.thresholds, self.balanced_accuracy, tie_break
+        )
+        return threshold
+
+
+def score_sums(is_positive, scores, weights):
+    """Positive and negative weight of every distinct score, highest score first.
+
+    Parameters
+    ----------
+    is_positive : ndarray of shape (n_samples,) of bool
+        Which samples are positive.
+    scores : ndarray of shape (n_samples,) of float64
+        Finite scores.
+    weights : ndarray of shape (n_samples,) or None
+        Validated weights; None counts every sample once.
+
+    Returns
+    -------
+    distinct : ndarray of shape (n_distinct,)
+        The distinct scores, decreasing.
+    positive, negative : ndarray of shape (n_distinct,)
+        Positive and negative weight at each score: int64 numbers of samples
+        without weights, float64 sums with weights.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.metrics._curve import score_sums
+    >>> score_sums(np.array([True, False, True]), np.array([0.2, 0.9, 0.2]), None)
+    (array([0.9, 0.2]), array([0, 2]), array([1, 0]))
+    """
+    order, ends, thresholds = cut_points(scores)
+    if not ends.shape[0]:
+        empty = np.zeros(0, dtype=np.int64 if weights is None else np.float64)
+        return thresholds[1:], empty, empty
+    starts = np.r_[0, ends[:-1] + 1]
+    ranked_positive = is_positive[order]
+    if weights is None:
+        positive = np.add.reduceat(ranked_positive.astype(np.int64), starts)
+        negative = np.diff(np.r_[starts, scores.shape[0]]) - positive
+    else:
+        ranked_weight = weights[order]
+        positive = np.add.reduceat(ranked_weight * ranked_positive, starts)
+        negative = np.add.reduceat(ranked_weight * ~ranked_positive, starts)
+    return thresholds[1:], positive, negative
+
+
+def curve_from_sums(distinct, positive, negative):
+    """The balanced accuracy curve of the positive and negative weight per score.
+
+    Parameters
+    ----------
+    distinct : ndarray of shape (n_cuts,)
+        Strictly decreasing cut points (distinct scores, or the lowest score of
+        each bin of scores).
+    positive, negative : ndarray of shape (n_cuts,)
+        Positive and negative weight from each cut point down to the next one.
+
+    Returns
+    -------
+    curve : BalancedAccuracyCurve
+        The curve at ``np.inf`` and at every cut point.
+    """
+    true_positives = np.concatenate(([0], np.cumsum(positive)))
+    false_positives = np.concatenate(([0], np.cumsum(negative)))
+    tpr, tnr, balanced_accuracy = balanced_accuracy_rates(
+        true_positives, false_positives, true_positives[-1], false_positives[-1]
+    )
+    thresholds = np.concatenate(([np.inf], distinct))
+    return BalancedAccuracyCurve(thresholds, balanced_accuracy, tpr, tnr)
+
+
+def balanced_accuracy_rates(true_positives, false_positives, positives, negatives):
+    """TPR, TNR and balanced accuracy of the rules with these counts.
+
+    A class with zero total weight has an undefined recall, reported as NaN;
+    the balanced accuracy is then the recall of the other class.
+    """
+    nan = np.full(np.shape(true_positives), np.nan)
+    tpr = true_positives / positives if positives > 0 else nan
+    tnr = (negatives - false_positives) / negatives if negatives > 0 else nan
+    if positives > 0 and negatives > 0:
+        return tpr, tnr, (tpr + tnr) / 2
+    return tpr, tnr, tpr if positives > 0 else tnr
+
+
+def check_binary_scores(y_true, y_score, sample_weight, *, allow_all_zero=False):
+    """Validate a binary target, its scores and sample weights.
+
+    Parameters
+    ----------
+    y_true, y_score : array-like of shape (n_samples,)
+        Binary true labels and finite scores.
+    sample_weight : array-like of shape (n_samples,) or None
+        Non-negative sample weights.
+    allow_all_zero : bool, default=False
+        The samples are a part of a larger set: their weights may all be zero.
+
+    Returns
+    -------
+    y_true : ndarray of shape (n_samples,)
+    y_score : ndarray of shape (n_samples,) of float64
+    weights : ndarray of shape (n_samples,) of float64 or None
+    """
+    y_true = column_or_1d(y_true)
+    y_score = check_array(
+        y_score, ensure_2d=False, dtype=np.float64, input_name="y_score"
+    )
+    if y_score.ndim != 1:
+        raise ValueError(f"y_score must be 1-D, got an array of shape {y_score.shape}.")
+    check_consistent_length(y_true, y_score)
+    check_binary_type(type_of_target(y_true, input_name="y_true"))
+    weights = check_sample_weight_nonneg(
+        sample_weight, y_true.shape[0], allow_all_zero=allow_all_zero
+    )
+    return y_true, y_score, weights
+
+
+def check_binary_type(target_type):
+    """Raise unless ``y_true`` (of this ``type_of_target``) is binary."""
+    if target_type != "binary":
+        raise ValueError(
+            f"y_true must be a binary target, got a {target_type!r} target."
+        )
+
+
+def positive_label(classes, pos_label):
+    """The positive class among ``classes``, with scikit-learn's pos_label rules.
+
+    Parameters
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The sorted distinct labels of ``y_true`` (at most two).
+    pos_label : int, float, bool, str or None
+        The positive class; None means 1, for labels in {0, 1} or {-1, 1}.
+    """
+    if pos_label is None:
+        known = {0, 1, -1}
+        if classes.dtype.kind in "OUS" or not set(classes.tolist()) <= known:
+            raise ValueError(
+                "y_true takes values in "
+                f"{classes.tolist()}; pos_label must be given explicitly when the "
+                "labels are not {0, 1} or {-1, 1}."
+            )
+        return 1
+    if classes.size == 2 and pos_label not in classes.tolist():
+        raise ValueError(
+            f"pos_label={pos_label!r} is not a valid label: it must be one of "
+            f"{classes.tolist()}."
+        )
+    return pos_label

@@ -1,0 +1,683 @@
+"""Mergeable counts of a binary score: its balanced accuracy at every threshold.
+
+The balanced accuracy of "positive iff ``score >= t``" only depends on the
+positive and negative weight at each distinct score, which add up over parts of
+the data. Bins of neighbouring scores bound the memory; since the balanced
+accuracy is known exactly between bins and bounded inside them, a second pass
+over the data that keeps only the scores of the bins that may hold the optimum
+finds the exact optimum in bounded memory.
+
+:func:`balanced_accuracy_curve` lives here, so that a Dask input can go through
+the counts of its blocks, merged.
+"""
+
+import operator
+from functools import partial
+from numbers import Integral
+from typing import NamedTuple
+
+import numpy as np
+
+from sklearn_balanced.metrics._counts import union_labels
+from sklearn_balanced.metrics._curve import (
+    balanced_accuracy_rates,
+    check_binary_scores,
+    check_binary_type,
+    curve_from_sums,
+    positive_label,
+    score_sums,
+)
+from sklearn_balanced.utils._dask import any_dask, as_dask_arrays, map_reduce
+from sklearn_balanced.utils._steps import check_tie_break, select_plateau, tie_tolerance
+from sklearn_balanced.utils._validation import check_weight_values
+
+
+class _Bins(NamedTuple):
+    """Bins of scores, highest first, with their positive and negative weight.
+
+    ``low[i] <= high[i]`` are the lowest and highest score counted in bin ``i``;
+    ``high[i + 1] < low[i]`` (bins do not overlap). A bin with ``low == high``
+    holds one distinct score, exactly.
+    """
+
+    low: np.ndarray
+    high: np.ndarray
+    positive: np.ndarray
+    negative: np.ndarray
+
+    def take(self, index):
+        return _Bins(*(column[index] for column in self))
+
+
+_NO_BINS = _Bins(
+    np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+)
+
+
+class ScoreCounts:
+    """Positive and negative weight per distinct score, mergeable: exact thresholds.
+
+    The balanced accuracy of the rule "positive iff ``y_score >= threshold``" at
+    every threshold, and its best threshold, only depend on the total positive
+    and negative weight at each distinct score. These totals add up over parts of
+    the data: count chunks with :meth:`update`, or partitions apart and combine
+    them with :meth:`merge` or ``+`` (``sum`` works too), in any order.
+
+    Read more in the :ref:`User Guide <threshold_tuning>`.
+
+    Parameters
+    ----------
+    max_bins : int, default=None
+        Bound the memory to about ``max_bins`` bins: while more distinct scores
+        are counted, the lightest pairs of neighbouring bins are joined (a
+        bin's weight is its share of the positive and of the negative weight).
+        The balanced
+        accuracy is then exact between bins and bounded inside them;
+        :meth:`optimality_gap` certifies how far the best threshold found can be
+        from the exact optimum, and :meth:`refine` starts the pass over the data
+        that removes the gap. None counts every distinct score (exact, memory
+        proportional to the number of distinct scores).
+    edges : array-like of shape (n_edges,), default=None
+        Fixed bin edges instead (for instance quantiles of a sample of the
+        scores): the scores of each interval ``[edges[i], edges[i + 1])`` (and
+        those below the first edge or above the last) share a bin. Bins defined
+        by edges do not depend on the order in which the data is counted.
+        Exclusive with ``max_bins``.
+
+    See Also
+    --------
+    balanced_accuracy_curve : The curve of scores held in memory.
+    ConfusionCounts : The mergeable statistic of predicted labels.
+
+    Notes
+    -----
+    Without weights the counts are int64 numbers of samples, so merged counts
+    (and curves, thresholds) are bit for bit those of the whole data; with
+    weights this holds whenever the sums are exact (for instance integer
+    weights), and otherwise up to the rounding of sums taken in another order.
+    The bins of ``max_bins`` depend on the order in which the data is counted;
+    their bound and the result of :meth:`refine` do not.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.metrics import ScoreCounts, balanced_accuracy_curve
+    >>> rng = np.random.default_rng(0)
+    >>> y_true = rng.integers(0, 2, 10_000)
+    >>> y_score = y_true + rng.normal(size=10_000)
+    >>> counts = ScoreCounts()
+    >>> for chunk in np.array_split(np.arange(10_000), 4):
+    ...     counts = counts.update(y_true[chunk], y_score[chunk])
+    >>> threshold = counts.best_threshold()
+    >>> threshold == balanced_accuracy_curve(y_true, y_score).best_threshold()
+    True
+
+    In bounded memory, with two passes over the data:
+
+    >>> coarse = ScoreCounts(max_bins=64)
+    >>> for chunk in np.array_split(np.arange(10_000), 4):
+    ...     coarse = coarse.update(y_true[chunk], y_score[chunk])
+    >>> bool(coarse.optimality_gap() < 0.05)
+    True
+    >>> fine = coarse.refine()
+    >>> for chunk in np.array_split(np.arange(10_000), 4):
+    ...     fine = fine.update(y_true[chunk], y_score[chunk])
+    >>> fine.best_threshold() == threshold, fine.optimality_gap()
+    (True, 0.0)
+    """
+
+    def __init__(self, *, max_bins=None, edges=None):
+        self.max_bins = max_bins
+        self.edges = edges
+        self._max_bins, self._edges = _check_binning(max_bins, edges)
+        self._bins = _NO_BINS
+        self._frozen = _NO_BINS
+        self._windows = None
+        self._classes = np.zeros(0)
+        self._pos_label = None
+        self._n_samples = 0
+
+    def update(self, y_true, y_score, *, pos_label=None, sample_weight=None):
+        """Add the counts of a batch of samples.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            Binary true labels. Every batch counted together must use the same
+            two labels (one batch may hold one of them only).
+        y_score : array-like of shape (n_samples,)
+            Scores of the positive class (probabilities or decision values).
+            Dask arrays and series are counted block by block where they live
+            (with the binning of these counts) and the blocks' counts merged in
+            a tree. Bin them by ``edges`` (quantiles of a sample of the
+            scores, say): the ``max_bins`` bins of different blocks overlap,
+            and merging them joins them into a few wide bins.
+        pos_label : int, float, bool or str, default=None
+            The positive class, the same in every batch. When None, ``y_true``
+            must take values in ``{0, 1}`` or ``{-1, 1}`` and the positive class
+            is 1.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
+
+        Returns
+        -------
+        self : ScoreCounts
+            The updated counts. After :meth:`refine`, only the scores inside the
+            bins that may hold the optimum are counted.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> counts = ScoreCounts().update(["no", "yes"], [0.2, 0.7], pos_label="yes")
+        >>> counts.update(["yes"], [0.4], pos_label="yes").curve().tpr
+        array([0. , 0.5, 1. , 1. ])
+        """
+        if any_dask(y_true, y_score, sample_weight):
+            return self.merge(
+                self._dask_counts(y_true, y_score, pos_label, sample_weight)
+            )
+        y_true, y_score, weights = check_binary_scores(
+            y_true, y_score, sample_weight, allow_all_zero=True
+        )
+        classes = self._binary_union(np.unique(y_true), pos_label)
+        is_positive = y_true == positive_label(classes, pos_label)
+        if self._windows is not None:
+            kept = _inside(self._windows, y_score)
+            is_positive, y_score = is_positive[kept], y_score[kept]
+            weights = None if weights is None else weights[kept]
+        batch = _Bins(*_singletons(*score_sums(is_positive, y_score, weights)))
+        self._bins = self._combine(self._bins, batch)
+        self._classes, self._pos_label = classes, pos_label
+        self._n_samples += y_true.shape[0]
+        return self
+
+    def merge(self, other):
+        """Add the counts of ``other`` (for instance those of another partition).
+
+        Parameters
+        ----------
+        other : ScoreCounts
+            Counts with the same ``max_bins`` and ``edges`` (and, after
+            :meth:`refine`, refined from the same counts); they are not changed.
+
+        Returns
+        -------
+        self : ScoreCounts
+            The merged counts.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> counts = ScoreCounts().update([0, 1], [0.1, 0.8])
+        >>> counts.merge(ScoreCounts().update([0, 1], [0.3, 0.5])).best_threshold()
+        0.4
+        """
+        self._check_compatible(other)
+        classes = self._binary_union(other._classes, other._pos_label)
+        if other._classes.shape[0]:
+            self._pos_label = other._pos_label
+        self._bins = self._combine(self._bins, other._bins)
+        self._classes = classes
+        self._n_samples += other._n_samples
+        return self
+
+    def __add__(self, other):
+        if not isinstance(other, ScoreCounts):
+            return NotImplemented
+        return self._copy().merge(other)
+
+    def __radd__(self, other):
+        if isinstance(other, int) and other == 0:  # the start of sum()
+            return self._copy()
+        return NotImplemented
+
+    def __repr__(self):
+        n_bins = self._bins.low.shape[0] + self._frozen.low.shape[0]
+        binning = (
+            f", max_bins={self.max_bins}" if self._max_bins is not None else ""
+        ) + (", edges=..." if self._edges is not None else "")
+        refined = ", refined" if self._windows is not None else ""
+        return (
+            f"{type(self).__name__}(n_bins={n_bins}{binning}{refined}, "
+            f"n_samples={self._n_samples})"
+        )
+
+    def curve(self):
+        """The balanced accuracy curve of the counted scores.
+
+        Returns
+        -------
+        curve : BalancedAccuracyCurve
+            Exactly what :func:`balanced_accuracy_curve` returns for the
+            counted samples, when every distinct score is counted. With bins,
+            the curve at ``np.inf`` and at the lowest score of each bin (those
+            points are exact); use :meth:`best_threshold` for a threshold, which
+            avoids the inside of the bins.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> curve = ScoreCounts().update([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).curve()
+        >>> curve.thresholds.tolist(), curve.balanced_accuracy.tolist()
+        ([inf, 0.8, 0.4, 0.35, 0.1], [0.5, 0.75, 0.5, 0.75, 0.5])
+        """
+        bins = self._all_bins()
+        return curve_from_sums(bins.low, bins.positive, bins.negative)
+
+    def best_threshold(self, tie_break="middle"):
+        """Threshold in the middle of the best plateau of the balanced accuracy.
+
+        The threshold :meth:`BalancedAccuracyCurve.best_threshold` returns for
+        the counted samples when every distinct score is counted (also after
+        :meth:`refine`). With bins, the best threshold between bins, whose
+        balanced accuracy is exact; :meth:`optimality_gap` bounds what a
+        threshold inside a bin could add.
+
+        Parameters
+        ----------
+        tie_break : {"middle", "lowest", "highest"}, default="middle"
+            Which plateau to use when several separated ones reach the best
+            balanced accuracy.
+
+        Returns
+        -------
+        threshold : float
+            The threshold of the rule "positive iff ``y_score >= threshold``".
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> counts = ScoreCounts().update([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+        >>> counts.best_threshold("lowest"), counts.best_threshold("highest")
+        (0.22499999999999998, 0.6000000000000001)
+        """
+        check_tie_break(tie_break)
+        threshold, _, _, _ = self._search(tie_break)
+        return threshold
+
+    def optimality_gap(self):
+        """Certified bound on what the best threshold misses of the optimum.
+
+        Returns
+        -------
+        gap : float
+            An upper bound on the best balanced accuracy over all thresholds
+            minus that of :meth:`best_threshold`, on the counted samples: 0.0
+            when every distinct score is counted. Inside a bin, the balanced
+            accuracy is at most that of counting all the bin's positive weight
+            and none of its negative weight.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> counts = ScoreCounts(edges=[0.5])
+        >>> counts = counts.update([0, 0, 1, 0, 1, 1], [0.1, 0.2, 0.3, 0.6, 0.7, 0.9])
+        >>> counts.best_threshold(), round(counts.optimality_gap(), 3)
+        (0.44999999999999996, 0.167)
+        """
+        _, best, upper, _ = self._search("middle")
+        return float(max(np.max(upper, initial=-np.inf) - best, 0.0))
+
+    def refine(self, *, max_bins=None):
+        """Counts for a second pass over the data, exact where the optimum may be.
+
+        The bins whose upper bound reaches the best balanced accuracy found
+        (within rounding) may hold the optimum: the returned counts keep the
+        totals of the other bins, and their :meth:`update` counts only the
+        scores inside those bins. Once the same data is counted again (in any
+        chunks or partitions, merged), :meth:`best_threshold` is the exact one.
+
+        Parameters
+        ----------
+        max_bins : int, default=None
+            Bins for the second pass (another pass and refinement is then
+            needed if its gap is not zero); None counts the scores of the
+            candidate bins exactly.
+
+        Returns
+        -------
+        counts : ScoreCounts
+            Empty counts for the second pass.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> y_true, y_score = [0, 0, 1, 0, 1, 1], [0.1, 0.2, 0.3, 0.6, 0.7, 0.9]
+        >>> fine = ScoreCounts(edges=[0.5]).update(y_true, y_score).refine()
+        >>> fine = fine.update(y_true, y_score)
+        >>> fine.best_threshold(), fine.optimality_gap()
+        (0.25, 0.0)
+        """
+        _, best, upper, bins = self._search("middle")
+        candidate = upper >= best - tie_tolerance(self._n_samples + 1)
+        refined = ScoreCounts(max_bins=max_bins)
+        refined._frozen = bins.take(~candidate)
+        window = bins.take(candidate)
+        refined._windows = np.column_stack([window.low, window.high])[::-1]
+        refined._classes, refined._pos_label = self._classes, self._pos_label
+        return refined
+
+    def _dask_counts(self, y_true, y_score, pos_label, sample_weight):
+        """The counts of Dask collections, made block by block, merged in a tree.
+
+        Each block is counted by empty counts of the same binning (and, after
+        :meth:`refine`, the same windows), so that the blocks' counts merge
+        with these.
+        """
+        empty = self._copy()
+        empty._bins, empty._n_samples = _NO_BINS, 0
+        blocks = as_dask_arrays(
+            y_true, y_score, sample_weight, caller_name="ScoreCounts"
+        )
+        count = partial(_count_block, empty, pos_label=pos_label)
+        return map_reduce(count, operator.add, *blocks)
+
+    def _copy(self):
+        copy = ScoreCounts.__new__(ScoreCounts)
+        copy.__dict__.update(self.__dict__)
+        return copy
+
+    def _binary_union(self, classes, pos_label):
+        """The labels counted and ``classes``, checked to be binary for pos_label.
+
+        Once labels are counted, ``pos_label`` must stay the same.
+        """
+        if not classes.shape[0]:
+            return self._classes
+        if self._classes.shape[0]:
+            if pos_label != self._pos_label:
+                raise ValueError(
+                    "pos_label must be the same for all the counts, got "
+                    f"{pos_label!r} after {self._pos_label!r}."
+                )
+            classes = union_labels(self._classes, classes)
+        if classes.shape[0] > 2:
+            check_binary_type("multiclass")
+        positive_label(classes, pos_label)
+        return classes
+
+    def _check_compatible(self, other):
+        if not isinstance(other, ScoreCounts):
+            raise TypeError(
+                f"other must be a ScoreCounts, got {type(other).__name__} instead."
+            )
+        same = (
+            self._max_bins == other._max_bins
+            and _same(self._edges, other._edges)
+            and _same(self._windows, other._windows)
+            and all(map(_same, self._frozen, other._frozen))
+        )
+        if not same:
+            raise ValueError(
+                "ScoreCounts can only be merged with counts of the same max_bins "
+                "and edges (refined from the same counts, after refine)."
+            )
+
+    def _combine(self, first, second):
+        bins = _merge_bins(first, second, self._edges)
+        if self._max_bins is not None and bins.low.shape[0] > self._max_bins:
+            bins = _coarsen(bins, self._max_bins)
+        return bins
+
+    def _all_bins(self):
+        bins = _merge_bins(self._frozen, self._bins, None)
+        if not bins.low.shape[0]:
+            raise ValueError(
+                "No samples have been counted: call update (or merge counts) first."
+            )
+        return bins
+
+    def _search(self, tie_break):
+        """The best threshold between bins, its value and each bin's upper bound.
+
+        Returns
+        -------
+        threshold, best : float
+            The threshold (``select_plateau`` over the steps between bins) and
+            its balanced accuracy.
+        upper : ndarray of shape (n_bins,)
+            The most a threshold inside each bin may reach (``-inf`` for a bin of
+            one distinct score, which has no inside).
+        bins : _Bins
+            All the bins, those of the first pass kept by :meth:`refine` included.
+        """
+        bins = self._all_bins()
+        curve = curve_from_sums(bins.low, bins.positive, bins.negative)
+        if np.isnan(curve.balanced_accuracy).all():
+            raise ValueError(
+                "No sample of positive weight has been counted: the balanced "
+                "accuracy is undefined."
+            )
+        thresholds, values, feasible = _steps_between_bins(
+            curve, bins.high, bins.low < bins.high
+        )
+        threshold, best = select_plateau(
+            thresholds, values, tie_break, feasible=feasible
+        )
+        return threshold, best, _upper_bounds(bins), bins
+
+
+def balanced_accuracy_curve(y_true, y_score, *, pos_label=None, sample_weight=None):
+    """Balanced accuracy of a binary score at every possible threshold.
+
+    The rule at threshold ``t`` is "positive iff ``y_score >= t``", as in
+    :func:`sklearn.metrics.roc_curve`. The scores are sorted once and the class
+    weights accumulated, so every cut point is evaluated exactly in
+    ``O(n log n)`` time.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary true labels.
+
+    y_score : array-like of shape (n_samples,)
+        Scores of the positive class (probabilities or decision values).
+
+    pos_label : int, float, bool or str, default=None
+        The positive class. When None, ``y_true`` must take values in
+        ``{0, 1}`` or ``{-1, 1}`` and the positive class is 1.
+
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+
+    Returns
+    -------
+    curve : BalancedAccuracyCurve
+        Named tuple ``(thresholds, balanced_accuracy, tpr, tnr)`` of float64
+        arrays aligned with the strictly decreasing ``thresholds``, whose first
+        entry is ``np.inf`` (every sample negative) followed by every distinct
+        score. If a class has zero total weight its recall is NaN and the
+        balanced accuracy is the recall of the other class, as with
+        :func:`sklearn.metrics.balanced_accuracy_score`.
+
+    See Also
+    --------
+    tune_threshold : Best threshold for the mean balanced accuracy over folds.
+    ScoreCounts : The same curve from scores counted in parts, in bounded memory.
+    sklearn.metrics.roc_curve : TPR and FPR at every threshold.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.metrics import balanced_accuracy_curve
+    >>> curve = balanced_accuracy_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> curve.thresholds.tolist()
+    [inf, 0.8, 0.4, 0.35, 0.1]
+    >>> curve.balanced_accuracy.tolist()
+    [0.5, 0.75, 0.5, 0.75, 0.5]
+    """
+    if any_dask(y_true, y_score, sample_weight):
+        return _dask_curve(y_true, y_score, pos_label, sample_weight)
+    y_true, y_score, weights = check_binary_scores(y_true, y_score, sample_weight)
+    is_positive = y_true == positive_label(np.unique(y_true), pos_label)
+    return curve_from_sums(*score_sums(is_positive, y_score, weights))
+
+
+def _count_block(empty, y_true, y_score, sample_weight, *, pos_label):
+    """The counts of one block of a Dask input, by a copy of ``empty``."""
+    counts = empty._copy()
+    if not np.shape(y_true)[0]:
+        return counts
+    return counts.update(
+        y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
+    )
+
+
+def _dask_curve(y_true, y_score, pos_label, sample_weight):
+    """:func:`balanced_accuracy_curve` of Dask collections, from merged counts.
+
+    Every distinct score is counted, so the curve is exact; only the counts of
+    the distinct scores reach the client.
+    """
+    counts = ScoreCounts().update(
+        y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
+    )
+    bins = counts._all_bins()
+    if sample_weight is not None:
+        check_weight_values(np, np.concatenate([bins.positive, bins.negative, [0.0]]))
+    return curve_from_sums(bins.low, bins.positive, bins.negative)
+
+
+def _check_binning(max_bins, edges):
+    """Validate ``max_bins`` and ``edges``; return them as used."""
+    if max_bins is not None and edges is not None:
+        raise ValueError("max_bins and edges are exclusive: give one of them.")
+    if max_bins is not None and (
+        not isinstance(max_bins, Integral) or isinstance(max_bins, bool) or max_bins < 2
+    ):
+        raise ValueError(
+            f"max_bins must be an integer of at least 2, got {max_bins!r}."
+        )
+    if edges is None:
+        return max_bins, None
+    edges = np.asarray(edges, dtype=np.float64)
+    if (
+        edges.ndim != 1
+        or not edges.shape[0]
+        or not np.isfinite(edges).all()
+        or (np.diff(edges) <= 0).any()
+    ):
+        raise ValueError(
+            "edges must be a non-empty 1-D array of finite, strictly increasing values."
+        )
+    return None, edges
+
+
+def _same(first, second):
+    if first is None or second is None:
+        return first is second
+    return np.array_equal(first, second)
+
+
+def _singletons(scores, positive, negative):
+    """Bins of one distinct score each."""
+    return scores, scores, positive, negative
+
+
+def _inside(windows, scores):
+    """Which scores lie in one of the ``windows`` (rows ``[low, high]``, sorted)."""
+    if not windows.shape[0]:
+        return np.zeros(scores.shape, dtype=bool)
+    index = np.searchsorted(windows[:, 0], scores, side="right") - 1
+    return (index >= 0) & (scores <= windows[np.maximum(index, 0), 1])
+
+
+def _merge_bins(first, second, edges):
+    """Bins of both: overlapping bins (or, with edges, bins of a cell) joined.
+
+    The bins are sorted stably by their lowest score, first's before second's at
+    equal scores, and the weights of joined bins summed in that order.
+    """
+    columns = [
+        np.concatenate([one[::-1], other[::-1]])
+        for one, other in zip(first, second, strict=True)
+    ]
+    order = np.argsort(columns[0], kind="stable")
+    bins = _Bins(*(column[order] for column in columns))
+    if not bins.low.shape[0]:
+        return bins
+    if edges is None:
+        reach = np.maximum.accumulate(bins.high)
+        starts = np.r_[True, bins.low[1:] > reach[:-1]]
+    else:
+        cell = np.searchsorted(edges, bins.low, side="right")
+        starts = np.r_[True, cell[1:] != cell[:-1]]
+    return _Bins(*(column[::-1] for column in _join(bins, np.flatnonzero(starts))))
+
+
+def _join(bins, starts):
+    """Join the runs of bins that begin at ``starts``."""
+    return _Bins(
+        np.minimum.reduceat(bins.low, starts),
+        np.maximum.reduceat(bins.high, starts),
+        np.add.reduceat(bins.positive, starts),
+        np.add.reduceat(bins.negative, starts),
+    )
+
+
+def _coarsen(bins, max_bins):
+    """Join neighbouring bins, the lightest pairs first, into ``max_bins`` bins.
+
+    The weight of a bin is its share of the positive weight plus its share of
+    the negative weight, which bounds what a threshold inside it may add to the
+    balanced accuracy. Each round joins the pairs of neighbours lighter than the
+    pairs next to them (ties go to the pair of even index, so no two overlap),
+    the lightest first, until few enough bins are left.
+    """
+    mass = _share(bins.positive) + _share(bins.negative)
+    while bins.low.shape[0] > max_bins:
+        pair = mass[:-1] + mass[1:]
+        even = np.arange(pair.shape[0]) % 2 == 0
+        lighter = (pair[1:] < pair[:-1]) | ((pair[1:] == pair[:-1]) & ~even[:-1])
+        lightest = np.flatnonzero(np.r_[True, lighter] & np.r_[~lighter, True])
+        excess = bins.low.shape[0] - max_bins
+        if lightest.shape[0] > excess:
+            lightest = np.sort(
+                lightest[np.argsort(pair[lightest], kind="stable")[:excess]]
+            )
+        starts = np.ones(bins.low.shape[0], dtype=bool)
+        starts[lightest + 1] = False
+        starts = np.flatnonzero(starts)
+        bins, mass = _join(bins, starts), np.add.reduceat(mass, starts)
+    return bins
+
+
+def _share(weights):
+    total = weights.sum()
+    return weights / total if total > 0 else np.zeros(weights.shape)
+
+
+def _steps_between_bins(curve, high, coarse):
+    """The balanced accuracy as a step function whose steps avoid bin insides.
+
+    Each bin of several scores adds the step of its inside, from its highest
+    score down to (not including) its lowest, where the balanced accuracy is
+    unknown: that step is marked infeasible, so that a threshold is only chosen
+    where the balanced accuracy of the counted samples is exact.
+    """
+    lows = np.cumsum(1 + coarse)  # the step of each bin's lowest score
+    thresholds = np.empty(lows[-1] + 1)
+    values = np.empty(thresholds.shape)
+    feasible = np.ones(thresholds.shape, dtype=bool)
+    thresholds[0], values[0] = np.inf, curve.balanced_accuracy[0]
+    thresholds[lows] = curve.thresholds[1:]
+    values[lows] = curve.balanced_accuracy[1:]
+    insides = lows[coarse] - 1
+    thresholds[insides] = high[coarse]
+    values[insides] = curve.balanced_accuracy[:-1][coarse]
+    feasible[insides] = False
+    return thresholds, values, feasible
+
+
+def _upper_bounds(bins):
+    """The best balanced accuracy a threshold inside each bin may reach.
+
+    At most all the bin's positive weight and none of its negative weight is
+    predicted positive; ``-inf`` for bins of one distinct score.
+    """
+    true_positives = np.cumsum(bins.positive)
+    false_positives = np.cumsum(bins.negative)
+    above = np.concatenate(([0], false_positives[:-1]))
+    _, _, upper = balanced_accuracy_rates(
+        true_positives, above, true_positives[-1], false_positives[-1]
+    )
+    return np.where(bins.low < bins.high, upper, -np.inf)

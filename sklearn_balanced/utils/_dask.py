@@ -1,0 +1,236 @@
+"""Dask collections: detect them without importing Dask, and reduce them in a tree.
+
+Every statistic of this package is mergeable (counts add up), so a Dask input is
+handled the same way everywhere: compute the statistic of each block where the
+block lives, then merge the blocks' statistics pairwise in a tree. Only the small
+statistics travel; nothing of the size of the data reaches the client. Results
+with one row per sample (predictions) are mapped over the row blocks lazily.
+"""
+
+import math
+import sys
+
+import numpy as np
+
+from sklearn_balanced.utils._optional import import_optional
+
+
+def is_dask_collection(obj):
+    """Whether ``obj`` is a Dask collection (array, series, data frame, ...).
+
+    Dask is not imported: an object whose type comes from Dask means Dask is
+    already imported, and anything else is not a Dask collection.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.utils._dask import is_dask_collection
+    >>> is_dask_collection(np.arange(3))
+    False
+    """
+    if not type(obj).__module__.startswith("dask"):
+        return False
+    dask = sys.modules.get("dask")
+    return dask is not None and dask.is_dask_collection(obj)
+
+
+def any_dask(*objects):
+    """Whether any of ``objects`` (None allowed) is a Dask collection."""
+    return any(is_dask_collection(obj) for obj in objects)
+
+
+def as_dask_arrays(*collections, caller_name):
+    """The collections as Dask arrays of aligned row blocks.
+
+    Dask data frames and series become arrays with known chunk sizes (a
+    single-column frame becomes one-dimensional); NumPy arrays and array-likes
+    are wrapped; every array is rechunked along its rows to the row blocks of the
+    first Dask collection. ``None`` stays ``None``.
+
+    Parameters
+    ----------
+    *collections : Dask collection, array-like or None
+        Row-aligned inputs (same number of rows).
+    caller_name : str
+        The public function asking, named in the error when Dask is absent.
+
+    Returns
+    -------
+    arrays : list of dask.array.Array or None
+
+    Raises
+    ------
+    ValueError
+        If an array has unknown chunk sizes, or the collections do not have the
+        same number of rows.
+    """
+    da = import_optional("dask.array", caller_name)
+    arrays = [None if c is None else _as_dask_array(da, c) for c in collections]
+    present = [a for a in arrays if a is not None]
+    if any(math.isnan(size) for a in present for size in a.chunks[0]):
+        raise ValueError(
+            "A Dask array with unknown chunk sizes was passed; call its "
+            "compute_chunk_sizes() method first, or pass the Dask data frame itself."
+        )
+    lengths = [a.shape[0] for a in present]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"{[int(n) for n in lengths]}"
+        )
+    reference = next(
+        a for a, c in zip(arrays, collections, strict=True) if is_dask_collection(c)
+    )
+    rows = reference.chunks[0]
+    return [
+        None if a is None else a.rechunk({0: rows} if a.ndim == 1 else {0: rows, 1: -1})
+        for a in arrays
+    ]
+
+
+def _as_dask_array(da, collection):
+    if not is_dask_collection(collection):
+        return da.from_array(np.asarray(collection))
+    if not hasattr(collection, "to_dask_array"):
+        return collection
+    array = collection.to_dask_array(lengths=True)
+    return array[:, 0] if array.ndim == 2 and array.shape[1] == 1 else array
+
+
+def as_row_blocks(collection, *, lengths=False):
+    """A two-dimensional Dask collection as a Dask array, for block-wise work.
+
+    Parameters
+    ----------
+    collection : dask.array.Array or dask.dataframe.DataFrame
+        Samples in rows.
+    lengths : bool, default=False
+        Whether to compute the number of rows of each partition of a data frame
+        (one pass over it); otherwise its blocks have unknown sizes.
+
+    Returns
+    -------
+    array : dask.array.Array
+        The same rows.
+    """
+    if hasattr(collection, "to_dask_array"):
+        return collection.to_dask_array(lengths=lengths or None)
+    return collection
+
+
+def empty_rows(collection):
+    """A NumPy array or pandas frame like the rows of a Dask collection, with none.
+
+    It has the columns, dtypes and column names of the collection, so that
+    validating it checks the collection's layout without computing anything.
+
+    Parameters
+    ----------
+    collection : dask.array.Array, dask.dataframe.DataFrame or array-like
+        Samples in rows.
+
+    Returns
+    -------
+    empty : ndarray or pandas.DataFrame
+        Zero rows.
+    """
+    if hasattr(collection, "to_dask_array"):
+        return collection._meta
+    if not is_dask_collection(collection):
+        collection = np.asarray(collection)
+    return np.empty((0, *collection.shape[1:]), dtype=collection.dtype)
+
+
+def map_row_blocks(function, array, meta):
+    """Apply ``function`` to the row blocks of a Dask array, lazily.
+
+    Parameters
+    ----------
+    function : callable
+        Maps a NumPy block of rows to a result with one row per input row.
+    array : dask.array.Array of shape (n_samples, n_columns)
+        Input with one block along its columns.
+    meta : ndarray of shape (0,) or (0, n_outputs)
+        ``function`` of zero rows: the dtype and width of the result.
+
+    Returns
+    -------
+    result : dask.array.Array of shape (n_samples,) or (n_samples, n_outputs)
+        Computed block by block, with the row chunks of ``array``.
+    """
+    if meta.ndim == 1:
+        return array.map_blocks(function, drop_axis=1, meta=meta)
+    return array.map_blocks(
+        function, chunks=(array.chunks[0], meta.shape[1:]), meta=meta
+    )
+
+
+def map_reduce(function, combine, *arrays, split_every=8):
+    """Apply ``function`` to aligned row blocks and merge the results in a tree.
+
+    Parameters
+    ----------
+    function : callable
+        Called as ``function(*blocks)`` on NumPy blocks (``None`` for a ``None``
+        array); returns a mergeable statistic.
+    combine : callable
+        Merges two statistics into one; it must be associative.
+    *arrays : dask.array.Array or None
+        Inputs with the same row chunks (see :func:`as_dask_arrays`).
+    split_every : int, default=8
+        How many statistics one node of the tree merges.
+
+    Returns
+    -------
+    statistic : object
+        The statistic of all rows, computed with the current Dask scheduler (a
+        ``distributed.Client`` when one is active).
+    """
+    import dask
+
+    blocks = [
+        None if a is None else a.to_delayed().reshape(a.numblocks[0], -1)[:, 0]
+        for a in arrays
+    ]
+    n_blocks = next(b for b in blocks if b is not None).shape[0]
+    nodes = [
+        dask.delayed(function)(*(None if b is None else b[i] for b in blocks))
+        for i in range(n_blocks)
+    ]
+    return reduce_delayed(nodes, combine, split_every=split_every)
+
+
+def reduce_delayed(nodes, combine, *, split_every=8):
+    """Merge delayed statistics in a tree and compute the result.
+
+    Parameters
+    ----------
+    nodes : list of dask.delayed.Delayed
+        The statistics of the parts (at least one), in order.
+    combine : callable
+        Merges two statistics into one, the first one's part before the
+        second's; it must be associative.
+    split_every : int, default=8
+        How many statistics one node of the tree merges.
+
+    Returns
+    -------
+    statistic : object
+        The statistic of all parts, computed with the current Dask scheduler.
+    """
+    import dask
+
+    while len(nodes) > 1:
+        nodes = [
+            dask.delayed(_combine_all)(combine, nodes[start : start + split_every])
+            for start in range(0, len(nodes), split_every)
+        ]
+    (statistic,) = dask.compute(nodes[0])
+    return statistic
+
+
+def _combine_all(combine, statistics):
+    merged = statistics[0]
+    for statistic in statistics[1:]:
+        merged = combine(merged, statistic)
+    return merged
