@@ -1,5 +1,6 @@
 """Logistic regression with balanced class weights and early stopping on BA."""
 
+import functools
 import math
 import warnings
 from numbers import Integral, Real
@@ -11,13 +12,28 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from threadpoolctl import ThreadpoolController
 
-from sklearn_balanced.base import BalancedScoreMixin
-from sklearn_balanced.linear_model._class_weight import resolve_class_weight
-from sklearn_balanced.linear_model._loss import LogLoss
+from sklearn_balanced.linear_model._class_weight import (
+    class_totals,
+    prior_shift,
+    resolve_class_weight,
+)
+from sklearn_balanced.linear_model._loss import (
+    LogLoss,
+    linear_scores,
+    predicted_codes,
+    target_vectors,
+)
 from sklearn_balanced.linear_model._monitor import TrainingMonitor
+from sklearn_balanced.linear_model._partitioned import (
+    Encoding,
+    PartitionedLogLoss,
+    count_classes,
+    partition,
+    validation_scorer,
+)
 from sklearn_balanced.linear_model._solvers import (
     STOPPED,
     minimize_lbfgs,
@@ -26,12 +42,90 @@ from sklearn_balanced.linear_model._solvers import (
 )
 from sklearn_balanced.metrics import balanced_accuracy_score
 from sklearn_balanced.utils._compat import Interval, StrOptions, _fit_context
+from sklearn_balanced.utils._dask import (
+    any_dask,
+    as_row_blocks,
+    empty_rows,
+    is_dask_collection,
+    map_row_blocks,
+)
 from sklearn_balanced.utils._validation import check_sample_weight_nonneg
 
 _NEWTON_MAX_PARAMS = 200
 _NEWTON_SAMPLES_PER_PARAM = 10
 _LBFGS_PHASE_ITER = 20
 _SOLVERS = ("auto", "lbfgs", "newton-cholesky")
+
+
+@functools.cache
+def blas_controller():
+    """Thread-pool controller of the BLAS libraries, created on first use.
+
+    :func:`threadpoolctl.threadpool_limits` scans the loaded shared libraries on
+    every call, which costs about a millisecond, as much as a whole fit of a
+    small problem. The controller is built once instead; the BLAS libraries of
+    NumPy and SciPy are loaded when this module is imported, so it holds them.
+
+    Returns
+    -------
+    controller : threadpoolctl.ThreadpoolController
+        Controller of the libraries loaded at the first call.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.linear_model._logistic import blas_controller
+    >>> blas_controller() is blas_controller()
+    True
+    """
+    return ThreadpoolController()
+
+
+def encode_labels(y):
+    """Check classification targets and encode them as class indices.
+
+    Integer labels are always valid classification targets, so the costly
+    :func:`~sklearn.utils.multiclass.check_classification_targets` only runs for
+    other dtypes; integer labels spanning at most ``n_samples`` values (and
+    fitting the index type) are encoded by counting instead of sorting. The
+    result is that of ``np.unique(y, return_inverse=True)``.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Validated, non-empty labels.
+
+    Returns
+    -------
+    classes : ndarray of shape (n_classes,)
+        Sorted distinct labels, of the dtype of ``y``.
+
+    codes : ndarray of shape (n_samples,)
+        Index in ``classes`` of each label.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` holds continuous or multilabel targets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.linear_model._logistic import encode_labels
+    >>> classes, codes = encode_labels(np.array([7, 3, 7, 5]))
+    >>> classes.tolist(), codes.tolist()
+    ([3, 5, 7], [2, 0, 2, 1])
+    """
+    if y.dtype.kind not in "iu":
+        check_classification_targets(y)
+        return np.unique(y, return_inverse=True)
+    low, high = int(y.min()), int(y.max())
+    if high - low > y.shape[0] or high > np.iinfo(np.intp).max:
+        return np.unique(y, return_inverse=True)
+    shifted = np.subtract(y, low, dtype=np.intp)
+    present = np.bincount(shifted, minlength=high - low + 1) > 0
+    classes = (np.flatnonzero(present) + low).astype(y.dtype)
+    codes = (np.cumsum(present) - 1)[shifted]
+    return classes, codes
 
 
 def choose_solver(solver, n_samples, n_params):
@@ -117,66 +211,29 @@ def gauge_projector(n_outputs, width, n_features, penalised):
     return np.kron(np.full((n_outputs, n_outputs), 1.0 / n_outputs), np.diag(flat))
 
 
-def linear_scores(X, coef, intercept):
-    """Raw scores of a linear classifier.
-
-    Parameters
-    ----------
-    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-        Samples.
-
-    coef : ndarray of shape (n_outputs, n_features)
-        Coefficients (cast to the dtype of ``X``).
-
-    intercept : ndarray of shape (n_outputs,)
-        Intercepts.
-
-    Returns
-    -------
-    scores : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-        One-dimensional for a single output (binary classification).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_balanced.linear_model._logistic import linear_scores
-    >>> linear_scores(np.eye(2), np.array([[1.0, -1.0]]), np.array([0.5])).tolist()
-    [1.5, -0.5]
-    """
-    scores = np.asarray(X @ coef.T.astype(X.dtype, copy=False))
-    scores = scores + intercept.astype(scores.dtype, copy=False)
-    return scores[:, 0] if scores.shape[1] == 1 else scores
+def _check_several_classes(classes):
+    if classes.shape[0] < 2:
+        raise ValueError(
+            "BalancedLogisticRegression needs samples of at least 2 classes, "
+            f"but y contains only one class: {classes[0]!r}."
+        )
 
 
-def predicted_codes(scores):
-    """Index of the predicted class for raw scores from :func:`linear_scores`.
-
-    Parameters
-    ----------
-    scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-        Binary scores (positive means class 1) or one column per class.
-
-    Returns
-    -------
-    codes : ndarray of shape (n_samples,)
-        Class indices.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_balanced.linear_model._logistic import predicted_codes
-    >>> predicted_codes(np.array([0.5, -1.0])).tolist()
-    [1, 0]
-    >>> predicted_codes(np.array([[0.1, 0.7, 0.2]])).tolist()
-    [1]
-    """
-    if scores.ndim == 1:
-        return (scores > 0).astype(np.intp)
-    return scores.argmax(axis=1)
+def _check_total_weight(weight_sum):
+    if not weight_sum > 0:
+        raise ValueError(
+            "The training samples have a total weight of zero: sample_weight "
+            "and class_weight must leave some sample with a positive weight."
+        )
 
 
-class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstimator):
-    """Logistic regression with balanced class weights and optional early stopping.
+def _on_checked_block(function, dtype, X):
+    """``function`` of a block of samples, checked as :meth:`fit` checks them."""
+    return function(check_array(X, dtype=dtype))
+
+
+class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
+    r"""Logistic regression with balanced class weights and optional early stopping.
 
     Minimises the same L2-penalised, class- and sample-weighted log loss as
     :class:`sklearn.linear_model.LogisticRegression` (binary with one
@@ -184,8 +241,11 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
     penalised) and reaches the same optimum, but weights the classes as
     ``"balanced"`` by default. It can stop training when the balanced accuracy on
     a stratified hold-out set stops improving, keeping the best coefficients.
-    Its ``score`` method returns the balanced accuracy of ``predict`` (see
-    :class:`~sklearn_balanced.base.BalancedScoreMixin`).
+    Like every scikit-learn classifier, its ``score`` method returns the mean
+    accuracy of ``predict``; pass ``scoring="balanced_accuracy"`` to model
+    selection tools to select on balanced accuracy. Dask arrays and data frames
+    are fitted partition by partition, to the same optimum, and predicted lazily
+    (see :meth:`fit` and the :ref:`User Guide <training_on_dask>`).
 
     Parameters
     ----------
@@ -244,6 +304,24 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
         Print the objective (and validation score) after every iteration when
         positive.
 
+    proba_prior : {"balanced", "train"} or array-like, default="balanced"
+        Class prior that :meth:`predict_proba` and :meth:`predict_log_proba` are
+        calibrated to (see Notes); :meth:`predict` and :meth:`decision_function`
+        do not depend on it.
+
+        - ``"balanced"``: the probabilities of the weighted fit, those of
+          scikit-learn's ``LogisticRegression`` with the same class weights; with
+          balanced class weights they are calibrated to equally frequent classes.
+        - ``"train"``: the shift of the class weights is removed from the logits,
+          so the probabilities are calibrated to the training class frequencies
+          (``class_prior_``). With ``class_weight=None`` this is ``"balanced"``.
+        - array-like of shape (n_classes,): positive class frequencies of the
+          data the model will be used on, in ``classes_`` order, normalised to
+          sum to 1; the probabilities follow by Bayes' rule.
+
+        Changing it takes effect at the next :meth:`fit`. Read more in the
+        :ref:`User Guide <probabilities_after_weighting>`.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -268,6 +346,23 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
         Class weights used, aligned with ``classes_`` (computed on the training
         part when ``early_stopping=True``).
 
+    class_prior_ : ndarray of shape (n_classes,)
+        Training class frequencies: each class's share of the total
+        ``sample_weight`` (of the sample count without it), on the training part
+        when ``early_stopping=True``.
+
+    proba_prior_ : ndarray of shape (n_classes,)
+        Class prior the probabilities are calibrated to: proportional to
+        ``class_weight_ * class_prior_`` for ``proba_prior="balanced"``,
+        ``class_prior_`` for ``"train"``, the normalised array otherwise.
+
+    proba_offset_ : ndarray of shape (n_classes,)
+        Offsets added to the logits of each class before the softmax (for two
+        classes, ``proba_offset_[1] - proba_offset_[0]`` is added to
+        :meth:`decision_function`): ``log(proba_prior_) - log(class_weight_ *
+        class_prior_)`` up to a constant, zeros for ``"balanced"``,
+        ``-log(class_weight_)`` for ``"train"``.
+
     solver_ : {"lbfgs", "newton-cholesky", "lbfgs-then-newton"}
         Solver strategy used.
 
@@ -289,7 +384,32 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
 
     Notes
     -----
-    :meth:`score` returns the balanced accuracy, not the accuracy.
+    **Probabilities after class weighting.** Class ``k`` enters the loss with
+    the weight :math:`w_k` = ``class_weight_[k]``: its weighted mass after class
+    weighting divided by its mass before. The fit therefore sees the class
+    prior :math:`q_k \propto w_k \pi_k`, where :math:`\pi` = ``class_prior_``,
+    and its logits estimate :math:`f_k(x) = \log p(k \mid x) + \log w_k + c(x)`
+    (for a well-specified model the intercepts absorb :math:`\log w_k`
+    exactly, in the large-sample limit; otherwise the weights also change the
+    slopes and this holds approximately). ``proba_prior`` undoes this by Bayes'
+    rule: the probabilities are :math:`\operatorname{softmax}_k(f_k(x) +
+    \log r_k - \log q_k)` for the prior :math:`r` = ``proba_prior_``, that is
+    :math:`\operatorname{softmax}_k(f_k(x) - \log w_k)` for ``"train"``. For two
+    classes the decision function is shifted by :math:`\log(r_1 / r_0) -
+    \log(q_1 / q_0)`. The L2 penalty shrinks the logits towards zero and makes
+    any probability estimate less sharp; the shift corrects the class prior,
+    not that.
+
+    **Why predict ignores proba_prior.** The rule that maximises balanced
+    accuracy is :math:`\arg\max_k p(k \mid x) / \pi_k`, and
+    :math:`p(k \mid x) / \pi_k \propto p(x \mid k)` whatever the prior, so
+    it is the same rule under every deployment prior: changing the prior changes
+    the probabilities, not the balanced-accuracy-optimal decision. With balanced
+    class weights the fitted logits already implement that rule, and
+    :meth:`predict` keeps it (the argmax of the weighted fit's logits) for every
+    ``proba_prior``. Hence ``predict`` may differ from the argmax of
+    ``predict_proba`` when ``proba_prior`` is not ``"balanced"``; to maximise
+    accuracy under a prior instead, take that argmax yourself.
 
     Examples
     --------
@@ -301,6 +421,19 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
     [0.55, 5.56]
     >>> clf.predict(X[:3]).tolist(), round(clf.score(X, y), 3)
     ([0, 0, 0], 1.0)
+
+    Probabilities calibrated to the training class frequencies rather than to
+    equally frequent classes; the predictions stay the same:
+
+    >>> honest = BalancedLogisticRegression(proba_prior="train").fit(X, y)
+    >>> honest.class_prior_.tolist()
+    [0.91, 0.09]
+    >>> clf.predict_proba(X[4:5]).round(3).tolist()
+    [[0.638, 0.362]]
+    >>> honest.predict_proba(X[4:5]).round(3).tolist()
+    [[0.947, 0.053]]
+    >>> bool((honest.predict(X) == clf.predict(X)).all())
+    True
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -316,6 +449,7 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
+        "proba_prior": [StrOptions({"balanced", "train"}), "array-like"],
     }
 
     def __init__(
@@ -333,6 +467,7 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
         random_state=None,
         warm_start=False,
         verbose=0,
+        proba_prior="balanced",
     ):
         self.C = C
         self.class_weight = class_weight
@@ -346,6 +481,7 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
         self.random_state = random_state
         self.warm_start = warm_start
         self.verbose = verbose
+        self.proba_prior = proba_prior
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -353,30 +489,45 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; float32 data is kept in float32.
+        X : {array-like, sparse matrix, Dask array or data frame} of shape \
+                (n_samples, n_features)
+            Training data; float32 data is kept in float32. A Dask array must be
+            chunked along its rows only; a Dask data frame must hold numeric
+            columns.
 
-        y : array-like of shape (n_samples,)
+        y : array-like or Dask collection of shape (n_samples,)
             Class labels (at least two classes).
 
-        sample_weight : array-like of shape (n_samples,), default=None
+        sample_weight : array-like or Dask collection of shape (n_samples,), \
+                default=None
             Non-negative sample weights, multiplied with the class weights.
 
         Returns
         -------
         self : BalancedLogisticRegression
             The fitted estimator.
+
+        Notes
+        -----
+        When any of ``X``, ``y`` and ``sample_weight`` is a Dask collection, the
+        fit runs partition by partition: one pass counts the classes, then every
+        solver iteration sums the loss and its gradient (and the Hessian, for a
+        Newton step) over the partitions, so only ``O(n_features * n_classes)``
+        numbers (squared for the Hessian) reach the client. It uses the active
+        Dask scheduler, a ``distributed.Client`` included, and reaches the
+        in-memory optimum. Every iteration reads the data again: persist them
+        first (``X, y = dask.persist(X, y)``) unless recomputing them is cheap.
+        With ``early_stopping=True`` every row is held out with probability
+        ``validation_fraction`` (seeded by ``random_state``) instead of an exact
+        stratified split.
         """
+        if any_dask(X, y, sample_weight):
+            return self._fit_partitioned(X, y, sample_weight)
         X, y = validate_data(
             self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32]
         )
-        check_classification_targets(y)
-        classes, codes = np.unique(y, return_inverse=True)
-        if classes.shape[0] < 2:
-            raise ValueError(
-                "BalancedLogisticRegression needs samples of at least 2 classes, "
-                f"but y contains only one class: {classes[0]!r}."
-            )
+        classes, codes = encode_labels(y)
+        _check_several_classes(classes)
         sample_weight = check_sample_weight_nonneg(sample_weight, X.shape[0])
         self.classes_ = classes
 
@@ -385,37 +536,76 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
             X, codes, sample_weight, validation = self._split_validation(
                 X, codes, sample_weight
             )
-        self.class_weight_ = resolve_class_weight(
-            self.class_weight, classes, codes, sample_weight
-        )
+        totals = class_totals(codes, sample_weight, classes.shape[0])
+        self.class_weight_ = resolve_class_weight(self.class_weight, classes, totals)
         weight = self.class_weight_[codes]
         if sample_weight is not None:
             weight *= sample_weight
         weight_sum = weight.sum()
-        if not weight_sum > 0:
-            raise ValueError(
-                "The training samples have a total weight of zero: sample_weight "
-                "and class_weight must leave some sample with a positive weight."
-            )
-
-        n_classes = classes.shape[0]
-        if n_classes == 2:
-            target = (codes == 1).astype(np.float64)[None, :]
-        else:
-            target = np.zeros((n_classes, codes.shape[0]))
-            target[codes, np.arange(codes.shape[0])] = 1.0
-        alpha = 0.0 if math.isinf(self.C) else 1.0 / (self.C * weight_sum)
-        loss = LogLoss(X, target, weight, alpha, self.fit_intercept)
-        w0 = self._initial_parameters(loss)
-        self.solver_ = choose_solver(self.solver, X.shape[0], w0.shape[0])
-
-        monitor = TrainingMonitor(
-            None if validation is None else self._validation_scorer(loss, *validation),
-            self.n_iter_no_change,
-            self.verbose,
+        _check_total_weight(weight_sum)
+        self._set_priors(totals)
+        loss = LogLoss(
+            X,
+            target_vectors(codes, classes.shape[0]),
+            weight,
+            self._alpha(weight_sum),
+            self.fit_intercept,
         )
-        with threadpool_limits(limits=1, user_api="blas"):
-            result = self._solve(loss, w0, monitor, alpha > 0)
+        scorer = None
+        if validation is not None:
+            scorer = self._validation_scorer(loss, *validation)
+        return self._optimise(loss, X.shape[0], scorer, X.dtype)
+
+    def _fit_partitioned(self, X, y, sample_weight):
+        """:meth:`fit` on Dask collections, partition by partition."""
+        dtype = validate_data(
+            self, empty_rows(X), dtype=[np.float64, np.float32], ensure_min_samples=0
+        ).dtype
+        held_out = self.validation_fraction if self.early_stopping else None
+        partitions = partition(
+            X,
+            y,
+            sample_weight,
+            validation_fraction=held_out,
+            random_state=self.random_state,
+            caller_name=type(self).__name__,
+        )
+        counts = count_classes(partitions)
+        _check_several_classes(counts.classes)
+        self.classes_ = counts.classes
+        self.class_weight_ = resolve_class_weight(
+            self.class_weight, counts.classes, counts.totals
+        )
+        weight_sum = float(self.class_weight_ @ counts.totals)
+        _check_total_weight(weight_sum)
+        self._set_priors(counts.totals)
+        encoding = Encoding(counts.classes, self.class_weight_, weight_sum, dtype)
+        loss = PartitionedLogLoss(
+            partitions, encoding, self._alpha(weight_sum), self.fit_intercept
+        )
+        scorer = None
+        if self.early_stopping:
+            scorer = validation_scorer(
+                partitions, encoding, counts.validation_labels, loss.split
+            )
+        return self._optimise(loss, counts.n_train, scorer, dtype)
+
+    def _alpha(self, weight_sum):
+        return 0.0 if math.isinf(self.C) else 1.0 / (self.C * weight_sum)
+
+    def _set_priors(self, totals):
+        self.class_prior_ = totals / totals.sum()
+        self.proba_prior_, self.proba_offset_ = prior_shift(
+            self.proba_prior, self.classes_, self.class_weight_, self.class_prior_
+        )
+
+    def _optimise(self, loss, n_samples, validation_score, dtype):
+        """Run the solver on ``loss`` and set the fitted attributes."""
+        w0 = self._initial_parameters(loss)
+        self.solver_ = choose_solver(self.solver, n_samples, w0.shape[0])
+        monitor = TrainingMonitor(validation_score, self.n_iter_no_change, self.verbose)
+        with blas_controller().limit(limits=1, user_api="blas"):
+            result = self._solve(loss, w0, monitor, loss.alpha > 0)
         stopped_early = result.message == STOPPED
         if not (result.converged or stopped_early):
             warnings.warn(
@@ -423,7 +613,7 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
                 f"{result.message}. Increase max_iter, scale the data or "
                 "increase tol.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         w = result.w
         self.loss_curve_ = monitor.loss_curve
@@ -433,8 +623,8 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
             if monitor.best_w is not None:
                 w = monitor.best_w
         coef, intercept = loss.split(w)
-        self.coef_ = coef.astype(X.dtype)
-        self.intercept_ = intercept.astype(X.dtype)
+        self.coef_ = coef.astype(dtype)
+        self.intercept_ = intercept.astype(dtype)
         self.n_iter_ = np.array([result.n_iter], dtype=np.int32)
         return self
 
@@ -510,24 +700,38 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
             w0[:, -1] = self.intercept_
         return w0.ravel()
 
+    def _respond(self, X, function):
+        """``function`` of the checked samples; lazily, block by block, on Dask."""
+        check_is_fitted(self)
+        dtypes = [np.float64, np.float32]
+        if not is_dask_collection(X):
+            X = validate_data(self, X, accept_sparse="csr", dtype=dtypes, reset=False)
+            return function(X)
+        empty = validate_data(
+            self, empty_rows(X), dtype=dtypes, reset=False, ensure_min_samples=0
+        )
+        checked = functools.partial(_on_checked_block, function, empty.dtype)
+        return map_row_blocks(checked, as_row_blocks(X), function(empty))
+
     def decision_function(self, X):
         """Raw scores ``X @ coef_.T + intercept_``.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, Dask array or data frame} of shape \
+                (n_samples, n_features)
             Samples.
 
         Returns
         -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        scores : ndarray or Dask array of shape (n_samples,) or \
+                (n_samples, n_classes)
             Score of ``classes_[1]`` for two classes, one column per class
-            otherwise.
+            otherwise; a Dask array, computed block by block, for Dask input.
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
-        )
+        return self._respond(X, self._scores)
+
+    def _scores(self, X):
         return linear_scores(X, self.coef_, self.intercept_)
 
     def predict(self, X):
@@ -535,31 +739,47 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, Dask array or data frame} of shape \
+                (n_samples, n_features)
             Samples.
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+        y_pred : ndarray or Dask array of shape (n_samples,)
+            Labels from ``classes_``; a Dask array for Dask input.
         """
-        scores = self.decision_function(X)
-        return self.classes_[predicted_codes(scores)]
+        return self._respond(X, self._labels)
+
+    def _labels(self, X):
+        return self.classes_[predicted_codes(self._scores(X))]
+
+    def _proba_scores(self, X):
+        """Logits shifted by ``proba_offset_`` (their difference when binary)."""
+        scores = self._scores(X)
+        offset = self.proba_offset_
+        if scores.ndim == 1:
+            offset = offset[1] - offset[0]
+        return scores + offset.astype(scores.dtype)
 
     def predict_proba(self, X):
-        """Predict class probabilities.
+        """Predict class probabilities, calibrated to the prior ``proba_prior_``.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, Dask array or data frame} of shape \
+                (n_samples, n_features)
             Samples.
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities, columns in ``classes_`` order.
+        proba : ndarray or Dask array of shape (n_samples, n_classes)
+            Probabilities, columns in ``classes_`` order; see ``proba_prior``. A
+            Dask array for Dask input.
         """
-        scores = self.decision_function(X)
+        return self._respond(X, self._proba)
+
+    def _proba(self, X):
+        scores = self._proba_scores(X)
         if scores.ndim == 1:
             positive = expit(scores)
             return np.column_stack([1.0 - positive, positive])
@@ -570,15 +790,20 @@ class BalancedLogisticRegression(BalancedScoreMixin, ClassifierMixin, BaseEstima
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, Dask array or data frame} of shape \
+                (n_samples, n_features)
             Samples.
 
         Returns
         -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log probabilities, columns in ``classes_`` order.
+        log_proba : ndarray or Dask array of shape (n_samples, n_classes)
+            Log probabilities, columns in ``classes_`` order, calibrated to the
+            prior ``proba_prior_`` like :meth:`predict_proba`.
         """
-        scores = self.decision_function(X)
+        return self._respond(X, self._log_proba)
+
+    def _log_proba(self, X):
+        scores = self._proba_scores(X)
         if scores.ndim == 1:
             return np.column_stack([log_expit(-scores), log_expit(scores)])
         return log_softmax(scores, axis=1)

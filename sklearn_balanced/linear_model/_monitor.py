@@ -79,17 +79,23 @@ class TrainingMonitor:
         """
         self.loss_curve.append(float(loss))
         iteration = len(self.loss_curve)
-        message = f"Iteration {iteration}, loss = {loss:.8g}"
         stop = False
         if self.validation_score is not None:
             score = float(self.validation_score(w))
             self.validation_scores.append(score)
-            message += f", validation balanced accuracy = {score:.6f}"
             if self.best_w is None or score > self.best_score:
                 self.best_score = score
                 self.best_iteration = iteration
                 self.best_w = np.array(w, copy=True)
             stop = iteration - self.best_iteration >= self.n_iter_no_change
         if self.verbose > 0:
-            print(message)
+            print(self._progress(iteration, loss))
         return stop
+
+    def _progress(self, iteration, loss):
+        message = f"Iteration {iteration}, loss = {loss:.8g}"
+        if self.validation_scores:
+            message += (
+                f", validation balanced accuracy = {self.validation_scores[-1]:.6f}"
+            )
+        return message

@@ -12,8 +12,16 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_balanced import BalancedLogisticRegression
-from sklearn_balanced.linear_model._class_weight import resolve_class_weight
-from sklearn_balanced.linear_model._logistic import choose_solver, gauge_projector
+from sklearn_balanced.linear_model import _logistic
+from sklearn_balanced.linear_model._class_weight import (
+    class_totals,
+    resolve_class_weight,
+)
+from sklearn_balanced.linear_model._logistic import (
+    choose_solver,
+    encode_labels,
+    gauge_projector,
+)
 from sklearn_balanced.linear_model._loss import LogLoss, log_partition
 from sklearn_balanced.linear_model._monitor import TrainingMonitor
 from sklearn_balanced.linear_model._solvers import (
@@ -204,7 +212,9 @@ def test_balanced_class_weight_formula(codes, weighted):
     codes = np.searchsorted(classes, codes)
     rng = np.random.default_rng(len(codes))
     weight = rng.uniform(0.1, 2.0, codes.size) if weighted else None
-    result = resolve_class_weight("balanced", classes, codes, weight)
+    result = resolve_class_weight(
+        "balanced", classes, class_totals(codes, weight, classes.size)
+    )
     per_sample = np.ones(codes.size) if weight is None else weight
     totals = np.array([per_sample[codes == k].sum() for k in range(classes.size)])
     # every class ends up with the same total weight, and the grand total is kept
@@ -249,3 +259,56 @@ def test_newton_max_iter_warns():
         BalancedLogisticRegression(solver="newton-cholesky", max_iter=1, tol=0.0).fit(
             X, y
         )
+
+
+@pytest.mark.parametrize(
+    "dtype", [np.int8, np.uint8, np.int16, np.int32, np.int64, np.uint64]
+)
+@pytest.mark.parametrize("where", ["low", "high", "zero", "full"])
+def test_encode_labels_matches_unique(dtype, where):
+    info = np.iinfo(dtype)
+    low = {"low": info.min, "high": info.max - 3, "zero": 0, "full": info.min}[where]
+    high = info.max if where == "full" else low + 3
+    y = np.random.default_rng(0).integers(low, high, 40, dtype=dtype, endpoint=True)
+    classes, codes = encode_labels(y)
+    expected_classes, expected_codes = np.unique(y, return_inverse=True)
+    assert classes.dtype == expected_classes.dtype
+    assert codes.dtype == expected_codes.dtype
+    np.testing.assert_array_equal(classes, expected_classes)
+    np.testing.assert_array_equal(codes, expected_codes)
+
+
+@pytest.mark.parametrize(
+    "y", [np.array(["b", "a", "b"]), np.array([2.0, 0.0, 2.0]), np.array([1, 0, 1])]
+)
+def test_encode_labels_other_dtypes(y):
+    classes, codes = encode_labels(y)
+    expected_classes, expected_codes = np.unique(y, return_inverse=True)
+    np.testing.assert_array_equal(classes, expected_classes)
+    np.testing.assert_array_equal(codes, expected_codes)
+
+
+def test_encode_labels_rejects_continuous_targets():
+    with pytest.raises(ValueError, match="Unknown label type"):
+        encode_labels(np.array([0.5, 1.0, 0.5]))
+
+
+def test_fit_builds_the_blas_controller_once(monkeypatch):
+    built = []
+
+    class CountingController(_logistic.ThreadpoolController):
+        def __init__(self):
+            built.append(True)
+            super().__init__()
+
+    monkeypatch.setattr(_logistic, "ThreadpoolController", CountingController)
+    _logistic.blas_controller.cache_clear()
+    X = np.random.default_rng(0).standard_normal((60, 3))
+    y = np.repeat([-5, 7], 30)
+    try:
+        for _ in range(3):
+            model = BalancedLogisticRegression().fit(X, y)
+    finally:
+        _logistic.blas_controller.cache_clear()
+    assert len(built) == 1
+    np.testing.assert_array_equal(model.classes_, [-5, 7])
