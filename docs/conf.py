@@ -1,9 +1,13 @@
 """Sphinx configuration of the sklearn-balanced documentation.
 
-The build needs no network access: there is no intersphinx, and the example
-gallery runs the scripts of ``examples/`` with matplotlib's Agg backend.
+The build needs no network access and the pages it writes load nothing from the
+network: there is no intersphinx, MathJax is copied into the build by
+``sphinx-mathjax-offline`` instead of being loaded from a CDN, and the example
+gallery and the plot directive run their code with matplotlib's Agg backend.
 """
 
+import ast
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -29,10 +33,12 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
+    "matplotlib.sphinxext.plot_directive",
 ]
 
 templates_path = ["_templates"]
@@ -44,6 +50,8 @@ autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
+# "On this page" lists methods as ``fit``, not ``BalancedThresholdClassifier.fit``.
+toc_object_entries_show_parents = "hide"
 
 intersphinx_mapping = {}
 
@@ -54,7 +62,19 @@ html_theme_options = {
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
 }
+# Pages without sub-pages have nothing to show in the left "Section Navigation".
+NARRATIVE_PAGES = ("index", "install", "quick_start", "user_guide", "cli", "changelog")
+html_sidebars = {page: [] for page in NARRATIVE_PAGES}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_js_files = ["break-names.js"]
 html_show_sourcelink = False
+
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
+plot_rcparams = {"figure.autolayout": True}
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
@@ -67,6 +87,17 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
     "abort_on_example_error": True,
+    # A cell ending in ``ax.set_title(...)`` would print ``Text(0.5, 1.0, ...)``.
+    "capture_repr": (),
+    # The timing pages load DataTables and jQuery from a CDN.
+    "write_computation_times": False,
+}
+
+SCORER_SUMMARIES = {
+    "balanced_accuracy_scorer": "Scorer of the balanced accuracy, for ``scoring=``.",
+    "adjusted_balanced_accuracy_scorer": (
+        "Scorer of the adjusted balanced accuracy (chance = 0), for ``scoring=``."
+    ),
 }
 
 
@@ -90,5 +121,47 @@ def link_sklearn_glossary(app, env, node, contnode):
     return reference
 
 
+def describe_scorers(app, what, name, obj, options, lines):
+    """Give the scorer objects, which have no docstring, a one-line summary.
+
+    autosummary takes the API index's description from it, and the scorer's own
+    page starts with it.
+    """
+    summary = SCORER_SUMMARIES.get(name.rpartition(".")[2])
+    if what == "data" and summary is not None and not any(lines):
+        lines[:] = [summary]
+
+
+def find_source(app, modname):
+    """Source code and definition lines of a module, for ``[source]`` links.
+
+    viewcode's own parser gives up on a module whose decorator arguments hold a
+    ``{**mapping, ...}`` literal, and leaves its functions without a link; Python's
+    ``ast`` reads every module.
+    """
+    spec = importlib.util.find_spec(modname)
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        return None
+    code = Path(spec.origin).read_text(encoding="utf-8")
+    return code, _definitions(ast.parse(code).body, prefix="")
+
+
+def _definitions(body, prefix):
+    """viewcode's tags: ``{qualified name: (kind, first line, last line)}``."""
+    tags = {}
+    for node in body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            name = prefix + node.name
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            kind = "class" if isinstance(node, ast.ClassDef) else "def"
+            tags[name] = (kind, first, node.end_lineno)
+            if kind == "class":
+                tags |= _definitions(node.body, prefix=f"{name}.")
+    return tags
+
+
 def setup(app):
     app.connect("missing-reference", link_sklearn_glossary)
+    # Before numpydoc (priority 500), which fills empty docstrings with blanks.
+    app.connect("autodoc-process-docstring", describe_scorers, priority=400)
+    app.connect("viewcode-find-source", find_source)

@@ -100,25 +100,33 @@ for name, rule in rules.items():
 # Each line separates the region predicted as class 1 (upper right) from class 0.
 # The default unweighted boundary sits far in the minority cloud; the other three
 # nearly coincide.
-fig, ax = plt.subplots(figsize=(7, 6))
+fig, ax = plt.subplots(figsize=(9.5, 6), layout="constrained")
 ax.scatter(*X_test[y_test == 0].T, s=8, alpha=0.4, color="tab:blue")
 ax.scatter(*X_test[y_test == 1].T, s=16, color="tab:red")
 handles = [
     Line2D([], [], marker="o", linestyle="", color="tab:blue", label="class 0"),
     Line2D([], [], marker="o", linestyle="", color="tab:red", label="class 1"),
 ]
-for color, (name, rule) in zip(["C2", "C3", "C4", "C5"], rules.items(), strict=True):
+styles = [
+    ("black", "-"),
+    ("tab:orange", "--"),
+    ("tab:green", "-."),
+    ("tab:purple", ":"),
+]
+for (color, style), (name, rule) in zip(styles, rules.items(), strict=True):
     DecisionBoundaryDisplay.from_estimator(
         rule,
         X_test,
         response_method="predict",
         plot_method="contour",
         levels=[0.5],
+        grid_resolution=400,
         colors=[color],
+        linestyles=[style],
         ax=ax,
     )
-    handles.append(Line2D([], [], color=color, label=name))
-ax.legend(handles=handles, loc="lower right", fontsize="small")
+    handles.append(Line2D([], [], color=color, linestyle=style, label=name))
+ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1))
 ax.set(xlabel="feature 0", ylabel="feature 1", title="Decision boundaries")
 
 plt.show()

@@ -60,9 +60,8 @@ predictions = {
     "tuned offsets": tuned.predict(X_test),
 }
 for name, y_pred in predictions.items():
-    print(
-        f"{name:<17} balanced accuracy = {balanced_accuracy_score(y_test, y_pred):.3f}"
-    )
+    score = balanced_accuracy_score(y_test, y_pred)
+    print(f"{name:<17} balanced accuracy = {score:.3f}")
 print("logit adjustment offsets:", np.round(log_prior[0] - log_prior, 2))
 print("tuned offsets:           ", np.round(tuned.best_offsets_, 2))
 

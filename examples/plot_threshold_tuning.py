@@ -86,11 +86,10 @@ for name, tuner in {
     tuner.fit(X_train, y_train)
     seconds = time.perf_counter() - start
     results[name] = tuner
+    test_score = balanced_accuracy_score(y_test, tuner.predict(X_test))
     print(
-        f"{name:<28} threshold={tuner.best_threshold_:.4f}  "
-        f"CV score={tuner.best_score_:.4f}  "
-        f"test BA={balanced_accuracy_score(y_test, tuner.predict(X_test)):.4f}  "
-        f"fit time={seconds:.2f} s"
+        f"{name}\n  threshold {tuner.best_threshold_:.4f}, CV score "
+        f"{tuner.best_score_:.4f}, test BA {test_score:.4f}, fit {seconds:.2f} s"
     )
 
 # %%
@@ -103,11 +102,9 @@ for name, tuner in {
 tuned = results["BalancedThresholdClassifier"]
 display = BalancedAccuracyCurveDisplay.from_cv_results(tuned)
 grid = results["TunedThresholdClassifierCV"].cv_results_
-display.ax_.plot(
-    grid["thresholds"], grid["scores"], ".", markersize=3, label="TunedThresholdCV grid"
-)
+display.ax_.plot(grid["thresholds"], grid["scores"], ".", markersize=3, label="grid")
 display.ax_.set_xlim(0, 0.6)
-display.ax_.legend(loc="lower right")
+display.ax_.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
 display.ax_.set_title("Mean cross-validated balanced accuracy")
 
 # %%

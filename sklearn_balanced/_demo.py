@@ -1,12 +1,20 @@
 """The ``sklearn-balanced demo`` walkthrough: five models, a table and the figures."""
 
 import sys
+import textwrap
 
+import numpy as np
 from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, confusion_matrix
 from sklearn.model_selection import train_test_split
 
+from sklearn_balanced._cli._figures import (
+    PLOT_HINT,
+    confusion_panels,
+    matplotlib_available,
+    new_figure,
+)
 from sklearn_balanced._demo_data import make_demo_data
 from sklearn_balanced.linear_model import BalancedLogisticRegression
 from sklearn_balanced.metrics import (
@@ -18,10 +26,8 @@ from sklearn_balanced.metrics import (
     per_class_recall,
 )
 from sklearn_balanced.model_selection import BalancedThresholdClassifier
-from sklearn_balanced.utils._optional import check_matplotlib
 
 TEST_SIZE = 0.3
-PLOT_HINT = 'pip install "sklearn-balanced[plot]"'
 
 
 def demo_models(random_state=0):
@@ -51,7 +57,7 @@ def demo_models(random_state=0):
         "always majority": DummyClassifier(strategy="most_frequent"),
         "logistic regression": unweighted,
         "logistic regression + tuned threshold": BalancedThresholdClassifier(
-            clone(unweighted), random_state=random_state
+            clone(unweighted), store_cv_results=True, random_state=random_state
         ),
         "balanced logistic regression": balanced,
         "balanced + tuned threshold": BalancedThresholdClassifier(
@@ -144,14 +150,14 @@ def format_table(rows):
     return "\n".join(line.rstrip() for line in lines)
 
 
-def run_demo(output, random_state=0, stream=None):
+def run_demo(output, random_state=0, stream=None, html=None):
     """Run the walkthrough: print the table and write the figures to ``output``.
 
     Parameters
     ----------
     output : pathlib.Path
-        Folder for the PNG files; created if needed. Nothing is written when
-        matplotlib is not installed.
+        Folder for the PNG files; created if needed. Nothing is written there
+        when matplotlib is not installed.
 
     random_state : int, default=0
         Seed of the data, the split and the cross-validation.
@@ -159,10 +165,15 @@ def run_demo(output, random_state=0, stream=None):
     stream : file-like, default=None
         Where to print; defaults to standard output.
 
+    html : pathlib.Path, default=None
+        Where to write the table and the figures as one self-contained HTML
+        page (without figures when matplotlib is not installed); None for no
+        page.
+
     Returns
     -------
     written : list of pathlib.Path
-        The figures written (empty without matplotlib).
+        The files written: the figures (none without matplotlib), then the page.
 
     Examples
     --------
@@ -180,38 +191,49 @@ def run_demo(output, random_state=0, stream=None):
     )
     models = demo_models(random_state=random_state)
     rows = evaluate(models, X_train, X_test, y_train, y_test)
-    print(
+    intro = (
         f"Built-in data: {y.shape[0]} points, {int((y == 1).sum())} in the minority "
         f"class; scores on a stratified {TEST_SIZE:.0%} test set "
-        f"({y_test.shape[0]} points).\n",
-        file=stream,
+        f"({y_test.shape[0]} points)."
     )
+    print(intro + "\n", file=stream)
     print(format_table(rows), file=stream)
-    try:
-        check_matplotlib("sklearn-balanced demo")
-    except ImportError:
+    figures = None
+    written = []
+    if matplotlib_available("sklearn-balanced demo"):
+        figures = draw_figures(
+            models, rows, X_train, X_test, y_train, y_test, random_state=random_state
+        )
+        written = save_figures(figures, output)
+        print(f"\nFigures written to {output}:", file=stream)
+        for path in written:
+            print(f"  {path.name}", file=stream)
+    else:
         print(
             "\nFigures not written: matplotlib is not installed. "
             f"Install it with: {PLOT_HINT}",
             file=stream,
         )
-        return []
-    written = write_figures(
-        models, X_train, X_test, y_train, y_test, output, random_state=random_state
-    )
-    print(f"\nFigures written to {output}:", file=stream)
-    for path in written:
-        print(f"  {path.name}", file=stream)
+    if html is not None:
+        from sklearn_balanced._cli._html import demo_page, write_page
+
+        captioned = None if figures is None else [(c, f) for _, c, f in figures]
+        write_page(html, demo_page(rows, captioned, intro=intro))
+        print(f"\nHTML page written to {html}", file=stream)
+        written.append(html)
     return written
 
 
-def write_figures(models, X_train, X_test, y_train, y_test, output, random_state=0):
-    """Draw the walkthrough's figures for fitted ``models`` and save them as PNG.
+def draw_figures(models, rows, X_train, X_test, y_train, y_test, random_state=0):
+    """Draw the walkthrough's figures for fitted ``models``.
 
     Parameters
     ----------
     models : dict of str to estimator
         The fitted models of :func:`demo_models`.
+
+    rows : list of dict
+        Their scores, as returned by :func:`evaluate`.
 
     X_train, X_test : ndarray of shape (n_train, 2), (n_test, 2)
         Training features (for the training curves) and test features.
@@ -219,90 +241,139 @@ def write_figures(models, X_train, X_test, y_train, y_test, output, random_state
     y_train, y_test : ndarray of shape (n_train,), (n_test,)
         Training and test labels.
 
-    output : pathlib.Path
-        Folder for the files; created if needed.
-
     random_state : int, default=0
         Seed of the validation split of the training-curve models.
 
     Returns
     -------
+    figures : list of (str, str, matplotlib Figure)
+        File name, caption and figure of each; :func:`run_demo` shows them at
+        work.
+    """
+    return [
+        ("confusion_matrices.png", *_confusion_figure(models, rows, X_test, y_test)),
+        ("per_class_recall.png", *_recall_figure(models, X_test, y_test)),
+        (
+            "balanced_accuracy_vs_threshold.png",
+            *_threshold_figure(models, X_test, y_test),
+        ),
+        ("training_curves.png", *_training_figure(X_train, y_train, random_state)),
+        ("decision_boundaries.png", *_boundary_figure(models, X_test, y_test)),
+    ]
+
+
+def save_figures(figures, output):
+    """Save figures as PNG files in ``output``, created if needed.
+
+    Parameters
+    ----------
+    figures : list of (str, str, matplotlib Figure)
+        As returned by :func:`draw_figures`.
+
+    output : pathlib.Path
+        The folder.
+
+    Returns
+    -------
     written : list of pathlib.Path
         The files written.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from sklearn_balanced._demo import demo_models, write_figures
-    >>> from sklearn_balanced._demo_data import make_demo_data
-    >>> X, y = make_demo_data()
-    >>> models = {name: model.fit(X, y) for name, model in demo_models().items()}
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     len(write_figures(models, X, X, y, y, pathlib.Path(folder)))
-    5
     """
-    plt = check_matplotlib("sklearn-balanced demo")
     output.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "confusion_matrices.png": _confusion_figure(plt, models, X_test, y_test),
-        "per_class_recall.png": _recall_figure(plt, models, X_test, y_test),
-        "balanced_accuracy_vs_threshold.png": _threshold_figure(
-            plt, models, X_test, y_test
-        ),
-        "training_curves.png": _training_figure(plt, X_train, y_train, random_state),
-        "decision_boundaries.png": _boundary_figure(plt, models, X_test, y_test),
-    }
     written = []
-    for name, figure in figures.items():
+    for name, _, figure in figures:
         path = output / name
-        figure.savefig(path, dpi=100, bbox_inches="tight")
-        plt.close(figure)
+        figure.savefig(path, dpi=110, bbox_inches="tight")
         written.append(path)
     return written
 
 
-def _confusion_figure(plt, models, X, y):
-    from sklearn.metrics import ConfusionMatrixDisplay
+def _confusion_figure(models, rows, X, y):
+    """Confusion matrices of always-majority and of the best model of the table."""
+    from matplotlib.figure import Figure
 
-    names = ["always majority", "balanced + tuned threshold"]
-    figure, axes = plt.subplots(1, len(names), figsize=(10, 4))
-    for ax, name in zip(axes, names, strict=True):
-        ConfusionMatrixDisplay.from_estimator(
-            models[name], X, y, normalize="true", ax=ax, colorbar=False
-        )
-        ax.set_title(f"{name}\n(row-normalised: recall on the diagonal)")
-    return figure
-
-
-def _recall_figure(plt, models, X, y):
-    figure, axes = plt.subplots(
-        1, len(models), figsize=(4 * len(models), 4), sharey=True
+    best = max(rows[1:], key=lambda row: row["balanced_accuracy"])
+    titles = {
+        "always majority": "always majority",
+        best["name"]: f"{best['name']}: the best balanced accuracy in the table",
+    }
+    figure = Figure(figsize=(9, 7.5), layout="constrained")
+    for panel, (name, title) in zip(
+        figure.subfigures(2, 1), titles.items(), strict=True
+    ):
+        panel.suptitle(title, fontweight="bold")
+        matrix = confusion_matrix(y, models[name].predict(X), labels=[0, 1])
+        confusion_panels(panel.subplots(1, 2), matrix, ["0", "1"], ["0", "1"])
+    caption = (
+        "Confusion matrices on the test set, as counts (left) and divided by the "
+        "number of samples of each true class (right), whose diagonal holds the "
+        "recalls: always-majority against the model with the best balanced "
+        "accuracy in the table."
     )
-    for ax, (name, model) in zip(axes, models.items(), strict=True):
+    return caption, figure
+
+
+def _recall_figure(models, X, y):
+    """Per-class recall of every model, one panel each, and a key."""
+    figure, axes = new_figure(10, 7, ncols=3, nrows=2)
+    panels = axes.ravel()
+    for ax, (name, model) in zip(panels, models.items(), strict=False):
         PerClassRecallDisplay.from_estimator(model, X, y, ax=ax)
-        ax.set_title(name)
-    return figure
+        ax.set_title("\n".join(textwrap.wrap(name, 24)))
+    key = panels[-1]
+    key.set_axis_off()
+    key.text(
+        0,
+        0.5,
+        "Test set.\nBars: recall of each class,\nwith its value above.\n"
+        "n: samples of the class.\nDashed line: the mean of\nthe recalls, "
+        "the balanced\naccuracy (BA).",
+        va="center",
+    )
+    caption = (
+        "Recall of each class on the test set; the dashed line, their mean, is "
+        "the balanced accuracy."
+    )
+    return caption, figure
 
 
-def _threshold_figure(plt, models, X, y):
-    figure, ax = plt.subplots(figsize=(7, 4.5))
+def _threshold_figure(models, X, y):
+    """Test-set curve (in-sample best) above the cross-validated curve."""
+    figure, ((test,), (cv,)) = new_figure(9, 8, nrows=2)
     BalancedAccuracyCurveDisplay.from_estimator(
         models["logistic regression"],
         X,
         y,
-        name="logistic regression",
-        ax=ax,
+        name="test-set",
+        ax=test,
         plot_accuracy=True,
         plot_rates=True,
     )
-    ax.set_title("Accuracy and balanced accuracy against the threshold (test set)")
-    return figure
+    test.set_title("Test set: its in-sample best threshold is optimistic")
+    BalancedAccuracyCurveDisplay.from_cv_results(
+        models["logistic regression + tuned threshold"],
+        name="mean cross-validated",
+        ax=cv,
+        plot_rates=True,
+    )
+    cv.set_title("Training set, 5-fold cross-validation: the tuned threshold")
+    figure.suptitle(
+        "Unweighted logistic regression: scores against the decision threshold"
+    )
+    caption = (
+        "Balanced accuracy against the threshold of the unweighted logistic "
+        "regression. Top: on the test set, where the best threshold is picked "
+        "on the very data it is scored on, so its balanced accuracy is "
+        "optimistic. Bottom: the mean over cross-validation folds of the "
+        "training set, which is how BalancedThresholdClassifier chooses its "
+        "threshold; its test-set score is in the table."
+    )
+    return caption, figure
 
 
-def _training_figure(plt, X, y, random_state):
+def _training_figure(X, y, random_state):
     """Training curves of unweighted and balanced models with early stopping."""
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, class_weight in zip(axes, [None, "balanced"], strict=True):
+    figure, ((left, right),) = new_figure(10, 4.5, ncols=2)
+    for ax, class_weight in zip((left, right), [None, "balanced"], strict=True):
         model = BalancedLogisticRegression(
             class_weight=class_weight,
             early_stopping=True,
@@ -313,31 +384,50 @@ def _training_figure(plt, X, y, random_state):
         TrainingCurveDisplay.from_estimator(
             model, name=f"{name}, early stopping on validation BA", ax=ax
         )
-    figure.tight_layout()
-    return figure
+    caption = (
+        "Training objective and validation balanced accuracy per iteration of "
+        "two logistic regressions with early stopping; training keeps the best "
+        "iteration."
+    )
+    return caption, figure
 
 
-def _boundary_figure(plt, models, X, y):
+BOUNDARY_STYLES = (
+    ("black", "-"),
+    ("tab:orange", "--"),
+    ("tab:green", "-."),
+    ("tab:purple", ":"),
+)
+
+
+def _boundary_figure(models, X, y):
+    """Decision boundaries of the four fitted models over the test points."""
     from matplotlib.lines import Line2D
-    from sklearn.inspection import DecisionBoundaryDisplay
 
-    figure, ax = plt.subplots(figsize=(7, 6))
+    figure, ((ax,),) = new_figure(9.5, 6)
     ax.scatter(*X[y == 0].T, s=8, alpha=0.4, color="tab:blue", label="class 0")
     ax.scatter(*X[y == 1].T, s=14, color="tab:red", label="class 1")
     handles = ax.get_legend_handles_labels()[0]
+    xx, yy = np.meshgrid(
+        np.linspace(*ax.get_xlim(), 300), np.linspace(*ax.get_ylim(), 300)
+    )
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
     names = [name for name in models if name != "always majority"]
-    for color, name in zip(["C2", "C3", "C4", "C5"], names, strict=True):
-        DecisionBoundaryDisplay.from_estimator(
-            models[name],
-            X,
-            response_method="predict",
-            plot_method="contour",
-            levels=[0.5],
-            colors=[color],
-            grid_resolution=200,
-            ax=ax,
-        )
-        handles.append(Line2D([], [], color=color, label=name))
-    ax.legend(handles=handles, loc="lower right", fontsize="small")
-    ax.set(title="Decision boundaries", xlabel="feature 0", ylabel="feature 1")
-    return figure
+    for (color, style), name in zip(BOUNDARY_STYLES, names, strict=True):
+        model = models[name]
+        score = model.predict_proba(grid)[:, 1].reshape(xx.shape)
+        level = getattr(model, "best_threshold_", 0.5)
+        ax.contour(xx, yy, score, levels=[level], colors=[color], linestyles=[style])
+        handles.append(Line2D([], [], color=color, linestyle=style, label=name))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1))
+    ax.set(
+        title="Decision boundaries over the test-set points",
+        xlabel="feature 0",
+        ylabel="feature 1",
+    )
+    caption = (
+        "Test-set points and where each model switches from class 0 (below "
+        "left) to class 1 (above right). The tuned and balanced models move the "
+        "boundary towards class 0 to find more of class 1."
+    )
+    return caption, figure

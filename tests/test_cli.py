@@ -1,21 +1,26 @@
 """Tests of the command line (report and demo), in-process and in a subprocess."""
 
+import doctest
+import gzip
 import io
 import json
+import re
 import subprocess
 import sys
+import textwrap
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 
-from sklearn_balanced._cli import (
-    build_report,
-    main,
-    parse_labels,
-    parse_numbers,
-    read_table,
-)
+from sklearn_balanced import _demo as demo_module
+from sklearn_balanced._cli import _report as report_module
+from sklearn_balanced._cli import main
+from sklearn_balanced._cli._report import build_report
+from sklearn_balanced._cli._table import parse_labels, parse_numbers, read_table
 from sklearn_balanced._demo import demo_models, evaluate, format_table, run_demo
 from sklearn_balanced._demo_data import make_demo_data
 from sklearn_balanced.metrics import balanced_accuracy_interval
@@ -151,14 +156,30 @@ def test_report_error_subprocess_is_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_demo_subprocess_writes_figures(tmp_path):
-    result = run_cli("demo", "--output", tmp_path / "figures", "--random-state", "1")
-    assert result.returncode == 0, result.stderr
+def test_demo_writes_figures_and_page(demo_run):
+    status, stdout, folder = demo_run
+    assert status == 0
     for name in demo_models():
-        assert name in result.stdout
-    assert {path.name for path in (tmp_path / "figures").iterdir()} == DEMO_FIGURES
-    for path in (tmp_path / "figures").iterdir():
+        assert name in stdout
+    assert "Figures written to" in stdout
+    assert f"HTML page written to {folder / 'demo.html'}" in stdout
+    figures = folder / "figures"
+    assert {path.name for path in figures.iterdir()} == DEMO_FIGURES
+    for path in figures.iterdir():
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_version_and_usage_subprocess():
+    import sklearn_balanced
+
+    result = run_cli("--version")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.strip() == f"sklearn-balanced {sklearn_balanced.__version__}"
+    result = run_cli()
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("usage: sklearn-balanced")
+    for command in ("demo", "report", "--version"):
+        assert command in result.stderr
 
 
 def test_demo_rows_match_sklearn():
@@ -196,21 +217,22 @@ def test_demo_data_is_the_seed_walkthrough():
 
 
 def test_demo_without_matplotlib_says_how_to_get_figures(monkeypatch, tmp_path):
+    majority = {"always majority": DummyClassifier(strategy="most_frequent")}
+    monkeypatch.setattr(demo_module, "demo_models", lambda random_state: majority)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     stream = io.StringIO()
-    written = run_demo(tmp_path / "figures", stream=stream)
-    assert written == []
+    with pytest.warns(UserWarning, match=r"install it with: pip install"):
+        written = run_demo(
+            tmp_path / "figures", stream=stream, html=tmp_path / "page.html"
+        )
+    assert written == [tmp_path / "page.html"]
     assert not (tmp_path / "figures").exists()
     assert 'pip install "sklearn-balanced[plot]"' in stream.getvalue()
     assert "always majority" in stream.getvalue()
-
-
-def test_demo_main_in_process(tmp_path, capsys):
-    pytest.importorskip("matplotlib", reason="the plot extra is absent")
-    assert main(["demo", "--output", str(tmp_path)]) == 0
-    assert "Figures written to" in capsys.readouterr().out
-    assert {path.name for path in tmp_path.iterdir()} == DEMO_FIGURES
+    page = (tmp_path / "page.html").read_text()
+    assert "matplotlib is not installed" in page
+    assert "<img" not in page
 
 
 def _errors(capsys, argv):
@@ -250,7 +272,7 @@ def _errors(capsys, argv):
             ["y", "p", "w"],
             [[0, 0, 1], [1, 1, -1]],
             ["--y-pred", "p", "--sample-weight", "w"],
-            "sample_weight",
+            "--sample-weight: sample weights must be non-negative; data row 2",
         ),
         (
             ["y", "p"],
@@ -287,14 +309,144 @@ def test_report_empty_file_and_no_command(tmp_path, capsys):
     )
     assert status == 2
     assert "is empty" in err
-    status, _, err = _errors(capsys, [])
-    assert status == 2
-    assert err.count("\n") == 1
+    status, out, err = _errors(capsys, [])
+    assert (status, out) == (2, "")
+    assert err.startswith("usage: sklearn-balanced [-h] [--version] COMMAND")
+    assert "demo" in err
+    assert "report" in err
     status, _, err = _errors(
         capsys, ["report", str(tmp_path), "--y-true", "y", "--y-pred", "p"]
     )
     assert status == 2
-    assert "no such file" in err
+    assert "a directory without .parquet or .pq files" in err
+
+
+FIELD_LIMIT = 131_072
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'y,p\n0,0\n1,"1\n1,0\n',
+            "bad.csv, line 3: unexpected end of data; "
+            "the row runs on to line 4: is a quote unmatched?",
+        ),
+        (b'y,p\n0,"0"x\n', "bad.csv, line 2: ',' expected after '\"'"),
+        (
+            b"y,p\n0," + b"1" * (FIELD_LIMIT + 1) + b"\n1,1\n",
+            f"bad.csv, line 2: field larger than field limit ({FIELD_LIMIT})",
+        ),
+        (
+            b'y,p\n0,"1\n' + b"1,1\n" * FIELD_LIMIT,
+            f"bad.csv, line 2: field larger than field limit ({FIELD_LIMIT}); "
+            "the row runs on to line",
+        ),
+        (
+            b"y,p\n0,1\n1,1,1\n",
+            "bad.csv, line 3: expected 2 fields as in the header, found 3 "
+            "(delimiter ','; choose another with --delimiter)",
+        ),
+        (
+            b"y,p\n\n0\n1,1\n",
+            "bad.csv, line 3: expected 2 fields as in the header, found 1",
+        ),
+        (
+            b"y,p\n0,1\n1,\xe9\n",
+            "bad.csv, line 3: not utf-8 text (byte 0xe9 cannot be decoded); "
+            "save it as UTF-8, or name its encoding with --encoding",
+        ),
+        (b"\xfe\xffy\x00", "bad.csv, line 1: not utf-8 text (byte 0xfe"),
+        (
+            gzip.compress(b"y,p\n0,1\n1,1\n")[:-6],
+            "bad.csv looks gzip-compressed but cannot be decompressed",
+        ),
+        (
+            "y,p\n0,1\n".encode("utf-16"),
+            "bad.csv, line 1: not utf-8 text (byte 0xff cannot be decoded); "
+            "it starts with a UTF-16 byte order mark: add --encoding utf-16",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\x21\x00\xd8", "a ZIP archive"),
+        (b"PAR1\x15\x04\x15\xe0", "give it a .parquet suffix"),
+        (b" \n\n", "bad.csv is empty"),
+        (b"y,p,y\n0,1,1\n1,1,0\n", "bad.csv: column 'y' appears twice in the header"),
+        (b"y, p,p \n0,1,1\n", "bad.csv: column 'p' appears twice in the header"),
+    ],
+    ids=[
+        "unclosed-quote",
+        "text-after-quote",
+        "long-field",
+        "stray-quote-long-file",
+        "long-row",
+        "short-row",
+        "latin-1",
+        "utf-16-be",
+        "broken-gzip",
+        "utf-16-le",
+        "xlsx",
+        "parquet",
+        "blank",
+        "duplicate-header",
+        "duplicate-after-strip",
+    ],
+)
+def test_report_unreadable_file_is_one_line_exit_2(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    status, out, err = _errors(
+        capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p"]
+    )
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith(f"sklearn-balanced: error: {path}")
+    assert message in err
+
+
+def test_report_long_field_subprocess_has_no_traceback(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text('y,p\n0,"1\n' + "1,1\n" * FIELD_LIMIT)
+    result = run_cli("report", path, "--y-true", "y", "--y-pred", "p")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"sklearn-balanced: error: {path}, line 2: ")
+
+
+def test_read_table_skips_blank_lines_and_byte_order_mark(tmp_path):
+    path = tmp_path / "blank.csv"
+    path.write_bytes(b'\xef\xbb\xbf\n y ,p\r\n\r\n0,"a,b"\r\n,\r\n1,\n')
+    assert read_table(path) == {"y": ["0", "1"], "p": ["a,b", ""]}
+
+
+def test_report_parquet_duplicate_column(tmp_path, capsys):
+    pa = pytest.importorskip("pyarrow", reason="pyarrow is optional")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "data.parquet"
+    table = pa.table([[0, 1], [0, 1], [1, 1]], names=["y", "p", "p"])
+    parquet.write_table(table, path)
+    status, _, err = _errors(
+        capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p"]
+    )
+    assert status == 2
+    assert "column 'p' appears twice in the header" in err
+
+
+def test_report_class_without_weight_is_bad_input(tmp_path, capsys):
+    path = write_csv(tmp_path / "w.csv", ["y", "p", "w"], [[0, 0, 1], [1, 1, 0]])
+    args = ["--y-true", "y", "--y-pred", "p", "--sample-weight", "w"]
+    assert main(["report", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert "--sample-weight: class 1 has zero total weight" in err
+
+
+def test_report_bug_is_not_bad_input(tmp_path, monkeypatch):
+    def broken(inputs):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(report_module, "summarise_counts", broken)
+    path = write_csv(tmp_path / "p.csv", ["y", "p"], [[0, 0], [1, 1]])
+    with pytest.raises(TypeError, match="a bug"):
+        main(["report", str(path), "--y-true", "y", "--y-pred", "p"])
 
 
 def test_report_tsv_string_labels_and_pos_label(tmp_path, capsys):
@@ -344,7 +496,7 @@ def test_report_text_with_score_and_float_pos_label(tmp_path, capsys):
     assert status == 0
     out = capsys.readouterr().out
     assert "thresholds (positive class 1, positive iff score >= threshold)" in out
-    assert "  best " in out
+    assert "  in-sample best " in out
 
 
 def test_report_warnings_are_one_line(tmp_path, capsys):
@@ -356,17 +508,17 @@ def test_report_warnings_are_one_line(tmp_path, capsys):
     assert all(line.startswith("sklearn-balanced: ") for line in err.splitlines())
 
 
-def test_report_parquet_through_pandas(tmp_path, monkeypatch, capsys):
+def test_report_parquet_missing_value(tmp_path, capsys):
     pandas = pytest.importorskip("pandas", reason="pandas is optional")
-    frame = pandas.DataFrame({"y": [0, 1, 1, 0], "p": [0.0, 1.0, None, 0.0]})
-    monkeypatch.setattr(pandas, "read_parquet", lambda path: frame)
+    pytest.importorskip("pyarrow", reason="pyarrow is optional")
     path = tmp_path / "data.parquet"
-    path.write_bytes(b"not read: read_parquet is replaced")
+    frame = pandas.DataFrame({"y": [0, 1, 1, 0], "p": [0.0, 1.0, None, 0.0]})
+    frame.to_parquet(path)
     status, _, err = _errors(
         capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p"]
     )
     assert status == 2
-    assert "--y-pred: 1 missing value(s)" in err
+    assert "--y-pred: 1 missing value(s) (NaN or empty) in data row(s) 3" in err
     columns = read_table(path)
     assert columns == {"y": ["0", "1", "1", "0"], "p": ["0.0", "1.0", "", "0.0"]}
 
@@ -380,22 +532,114 @@ def test_report_parquet_file(tmp_path, capsys):
     assert "balanced accuracy           0.7500" in capsys.readouterr().out
 
 
-def test_report_parquet_without_pandas(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "pandas", None)
+def test_report_parquet_without_pyarrow(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     path = tmp_path / "data.pq"
     path.write_bytes(b"")
     status, _, err = _errors(
         capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p"]
     )
     assert status == 2
-    assert "requires pandas" in err
+    assert "requires pyarrow" in err
 
 
 def test_parsers():
-    assert parse_labels(["1", " 2 ", "3"], "--y-true").dtype.kind == "i"
-    assert parse_labels(["1.5", "2"], "--y-true").tolist() == [1.5, 2.0]
-    assert parse_labels(["a", "1"], "--y-true").tolist() == ["a", "1"]
+    (labels,) = parse_labels({"--y-true": ["1", " 2 ", "-3"]})
+    assert labels.dtype == np.int64
+    assert labels.tolist() == [1, 2, -3]
+    assert parse_labels({"--y-true": ["a", "1"]})[0].tolist() == ["a", "1"]
     assert parse_numbers([" 1e-3", "2"], "--score").tolist() == [0.001, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "expected"),
+    [
+        (["1", "2", "other"], ["1", "2", "2"], (["1", "2", "other"], ["1", "2", "2"])),
+        (["0", "1"], ["1", "1.5"], (["0", "1"], ["1", "1.5"])),
+        (["0.0", "1.0"], ["1.0", "0.0"], (["0.0", "1.0"], ["1.0", "0.0"])),
+        (["-1", "1"], ["0", "1"], ([-1, 1], [0, 1])),
+        (
+            ["1", str(2**63 - 1)],
+            ["1", str(-(2**63))],
+            ([1, 2**63 - 1], [1, -(2**63)]),
+        ),
+        (["1", str(2**63)], ["1", "1"], (["1", str(2**63)], ["1", "1"])),
+    ],
+)
+def test_parse_labels_integers_only_if_every_label_is_canonical(
+    y_true, y_pred, expected
+):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        truth, predicted = parse_labels({"--y-true": y_true, "--y-pred": y_pred})
+    assert (truth.tolist(), predicted.tolist()) == expected
+    assert (
+        truth.dtype.kind
+        == predicted.dtype.kind
+        == ("i" if isinstance(expected[0][0], int) else "U")
+    )
+
+
+@pytest.mark.parametrize("spelling", ["007", "+7", "7.0", "7e0", "7_0"])
+def test_parse_labels_keeps_other_spellings_of_an_integer_distinct(spelling):
+    same_number = spelling != "7_0"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        truth, predicted = parse_labels(
+            {"--y-true": ["7", "8"], "--y-pred": [spelling, "8"]}
+        )
+    assert truth.tolist() == ["7", "8"]
+    assert predicted.tolist() == [spelling, "8"]
+    messages = [str(warning.message) for warning in caught]
+    if same_number:
+        assert messages == [
+            f"--y-true label '7' and --y-pred label {spelling!r} are the same "
+            "number written differently; as not every label is a canonical "
+            "integer, labels are compared as text, so these are different classes"
+        ]
+    else:
+        assert messages == []
+
+
+def test_report_mixed_labels_are_text(tmp_path, capsys):
+    path = write_csv(tmp_path / "mixed.csv", ["y", "p"], [[1, 1], [2, 2], ["other", 2]])
+    status, out, err = _errors(
+        capsys,
+        ["report", str(path), "--y-true", "y", "--y-pred", "p", "--format", "json"],
+    )
+    assert (status, err) == (0, "")
+    report = json.loads(out)
+    assert [row["label"] for row in report["per_class"]] == ["1", "2", "other"]
+    assert [row["recall"] for row in report["per_class"]] == [1.0, 1.0, 0.0]
+
+
+def test_report_same_number_written_differently_warns(tmp_path, capsys):
+    path = write_csv(tmp_path / "zeros.csv", ["y", "p"], [[7, 7], [8, 8], [7, "007"]])
+    status, out, err = _errors(
+        capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p"]
+    )
+    assert status == 0
+    assert err.splitlines()[0] == (
+        "sklearn-balanced: warning: --y-true label '7' and --y-pred label '007' "
+        "are the same number written differently; as not every label is a "
+        "canonical integer, labels are compared as text, so these are different "
+        "classes"
+    )
+    assert "balanced accuracy           0.7500" in out
+
+
+def test_report_integers_beyond_int64_are_text(tmp_path, capsys):
+    big = str(2**64)
+    path = write_csv(tmp_path / "ids.csv", ["y", "p"], [[big, big], [1, 1], [1, big]])
+    status, out, err = _errors(
+        capsys,
+        ["report", str(path), "--y-true", "y", "--y-pred", "p", "--format", "json"],
+    )
+    assert (status, err) == (0, "")
+    report = json.loads(out)
+    assert [row["label"] for row in report["per_class"]] == ["1", big]
+    assert report["balanced_accuracy"] == 0.75
 
 
 def test_build_report_scores_default_to_positive_one():
@@ -417,3 +661,103 @@ def test_build_report_multiclass_against_sklearn():
     )
     assert report["threshold"] is None
     assert json.loads(json.dumps(report)) == report
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "args"),
+    [
+        ("semicolon.csv", "y;p\n0;0\n1;1\n0;1\n", []),
+        ("tab.txt", "y\tp\n0\t0\n1\t1\n0\t1\n", []),
+        ("pipe.csv", "y|p\n0|0\n1|1\n0|1\n", []),
+        ("forced.tsv", "y;p\n0;0\n1;1\n0;1\n", ["--delimiter", "semicolon"]),
+        ("comma.tsv.gz", "y,p\n0,0\n1,1\n0,1\n", ["--delimiter", ","]),
+        ("tab.tsv.gz", "y\tp\n0\t0\n1\t1\n0\t1\n", []),
+        ("latin.csv", "y,p,\xe9t\xe9\n0,0,a\n1,1,b\n0,1,c\n", ["--encoding", "cp1252"]),
+    ],
+)
+def test_report_delimiters_encodings_and_gzip(tmp_path, capsys, name, content, args):
+    path = tmp_path / name
+    data = content.encode("cp1252")
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    status = main(["report", str(path), "--y-true", "y", "--y-pred", "p", *args])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert "balanced accuracy           0.7500" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--delimiter", "ab"], "--delimiter: expected one character"),
+        (["--encoding", "klingon"], "--encoding: unknown encoding 'klingon'"),
+    ],
+)
+def test_report_bad_delimiter_or_encoding(tmp_path, capsys, args, message):
+    path = write_csv(tmp_path / "p.csv", ["y", "p"], [[0, 0], [1, 1]])
+    status, out, err = _errors(
+        capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p", *args]
+    )
+    assert (status, out) == (2, "")
+    assert err.startswith(f"sklearn-balanced: error: {message}")
+    assert err.count("\n") == 1
+
+
+def test_report_calls_the_best_threshold_in_sample_and_optimistic(scored_csv):
+    result = run_cli("report", scored_csv, "--y-true", "y", "--score", "proba")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    best = next(line for line in lines if line.startswith("  in-sample best "))
+    assert best.endswith("(optimistic)")
+    assert "Note: The in-sample best threshold is chosen on the data it is" in (
+        result.stdout
+    )
+    assert max(map(len, lines[1:])) <= 79
+
+
+def test_report_says_why_the_interval_leaves_out_the_score(tmp_path, capsys):
+    path = write_csv(tmp_path / "tiny.csv", ["y", "p"], [[0, 0], [0, 0], [1, 1]])
+    assert main(["report", str(path), "--y-true", "y", "--y-pred", "p"]) == 0
+    out = capsys.readouterr().out
+    report = build_report(
+        {"y": ["0", "0", "1"], "p": ["0", "0", "1"]}, y_true="y", y_pred="p"
+    )
+    assert report["balanced_accuracy"] > report["interval"]["high"]
+    assert "Note: The interval leaves out the observed 1.0000." in out
+    assert "class 1 has a support of only 1" in " ".join(out.split())
+
+
+def test_report_keeps_quiet_when_the_interval_holds_the_score(scored_csv):
+    result = run_cli("report", scored_csv, "--y-true", "y", "--y-pred", "pred")
+    assert "leaves out" not in result.stdout
+
+
+def test_report_html_into_a_missing_folder_is_one_line(scored_csv, tmp_path, capsys):
+    page = tmp_path / "no" / "page.html"
+    args = ["--y-true", "y", "--y-pred", "pred", "--html", str(page)]
+    status, _, err = _errors(capsys, ["report", str(scored_csv), *args])
+    assert status == 2
+    assert err.count("\n") == 1
+    assert str(page) in err
+
+
+QUICK_START = Path(__file__).resolve().parents[1] / "docs" / "quick_start.rst"
+
+
+@pytest.mark.skipif(not QUICK_START.is_file(), reason="no docs/ in this tree")
+def test_quick_start_uses_the_demo_data_and_shows_its_numbers():
+    text = QUICK_START.read_text(encoding="utf-8")
+    setup = re.search(r"\.\. code-block:: python\n\n(.*?)\n\n\S", text, re.S)
+    namespace = {}
+    exec(textwrap.dedent(setup.group(1)), namespace)
+    X, y = make_demo_data(random_state=0)
+    np.testing.assert_array_equal(namespace["X"], X)
+    np.testing.assert_array_equal(namespace["y"], y)
+    blocks = re.findall(r"\.\. code-block:: pycon\n\n(.*?)(?=\n\S|\Z)", text, re.S)
+    examples = textwrap.dedent("\n".join(blocks))
+    test = doctest.DocTestParser().get_doctest(
+        examples, namespace, "quick_start", str(QUICK_START), 0
+    )
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0
+    assert runner.tries > 10

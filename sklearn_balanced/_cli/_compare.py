@@ -1,0 +1,465 @@
+"""The ``compare`` sub-command: is model a better than model b on these data?"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from sklearn_balanced._cli._errors import InputError
+from sklearn_balanced._cli._report import _parse_weights
+from sklearn_balanced._cli._table import column, parse_labels, read_table
+
+JSON_SCHEMA_VERSION = 1
+METHODS = ("posterior", "bootstrap", "bootstrap-percentile")
+_OUTCOME_KEYS = ("both_right", "only_a_right", "only_b_right", "both_wrong")
+
+
+def add_compare_parser(commands):
+    """Add the ``compare`` sub-command to the sub-parsers ``commands``.
+
+    Parameters
+    ----------
+    commands : argparse._SubParsersAction
+        The sub-commands of the ``sklearn-balanced`` parser.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli import build_parser
+    >>> args = build_parser().parse_args(
+    ...     ["compare", "p.csv", "--y-true", "y", "--y-pred-a", "a", "--y-pred-b", "b"]
+    ... )
+    >>> args.command, args.method, args.format
+    ('compare', 'posterior', 'text')
+    """
+    compare = commands.add_parser(
+        "compare",
+        help="is model a's balanced accuracy better than model b's? (paired)",
+        description=(
+            "Read true labels and the predictions of two models for the same rows "
+            "from a CSV/TSV file with a header row (Parquet too, with pandas "
+            "installed) and compare their balanced accuracies: the difference "
+            "a - b with its interval, the posterior probability that a is better, "
+            "and the p-value of the paired permutation test of equal balanced "
+            "accuracy, with the per-class paired counts."
+        ),
+        epilog=(
+            "JSON output (schema_version 1) has the keys schema_version, n_samples, "
+            "models (a, b), balanced_accuracy_a, balanced_accuracy_b, difference, "
+            "interval (method, confidence, low, high), prob_a_better, p_value, "
+            "p_value_exact and per_class (label, support, both_right, "
+            "only_a_right, only_b_right, both_wrong, recall_a, recall_b, "
+            "recall_difference); see the 'Command line' page of the "
+            "documentation. Bad input exits with status 2 and a one-line message "
+            "on stderr."
+        ),
+    )
+    compare.add_argument(
+        "file",
+        metavar="FILE",
+        help="CSV, TSV or Parquet file; delimited files may be gzip-compressed",
+    )
+    compare.add_argument("--y-true", metavar="COL", required=True, help="true labels")
+    compare.add_argument(
+        "--y-pred-a", metavar="COL", required=True, help="predicted labels of model a"
+    )
+    compare.add_argument(
+        "--y-pred-b", metavar="COL", required=True, help="predicted labels of model b"
+    )
+    compare.add_argument("--sample-weight", metavar="COL", help="sample weights")
+    compare.add_argument(
+        "--method",
+        choices=METHODS,
+        default="posterior",
+        help="how the interval of the difference is computed (default: %(default)s)",
+    )
+    compare.add_argument(
+        "--confidence",
+        metavar="C",
+        type=float,
+        default=0.95,
+        help="probability content of the interval (default: %(default)s)",
+    )
+    compare.add_argument(
+        "--random-state",
+        metavar="N",
+        type=int,
+        default=0,
+        help=(
+            "seed of the bootstrap and of the Monte Carlo permutation test "
+            "(default: %(default)s)"
+        ),
+    )
+    compare.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: %(default)s)",
+    )
+    compare.add_argument(
+        "--html",
+        metavar="OUT",
+        help="also write the comparison as one self-contained HTML page",
+    )
+    compare.add_argument(
+        "--delimiter",
+        metavar="D",
+        help=(
+            "field delimiter: one character, 'tab', 'comma' or 'semicolon' "
+            "(default: tab for .tsv and .tab, else sniffed from the header)"
+        ),
+    )
+    compare.add_argument(
+        "--encoding",
+        metavar="ENC",
+        default="utf-8",
+        help="text encoding of a delimited file (default: %(default)s)",
+    )
+
+
+def build_comparison(
+    columns,
+    *,
+    y_true,
+    y_pred_a,
+    y_pred_b,
+    sample_weight=None,
+    method="posterior",
+    confidence=0.95,
+    random_state=0,
+):
+    """Compare two models' predictions stored in a table, as a JSON-ready dict.
+
+    Parameters
+    ----------
+    columns : dict of str to list of str
+        The table, as returned by :func:`read_table`.
+
+    y_true, y_pred_a, y_pred_b : str
+        Columns of the true labels and of the two models' predictions.
+
+    sample_weight : str, default=None
+        Column of sample weights.
+
+    method : {"posterior", "bootstrap", "bootstrap-percentile"}, default="posterior"
+        Interval method of :func:`~sklearn_balanced.metrics.compare_balanced_accuracy`.
+
+    confidence : float, default=0.95
+        Probability content of the interval.
+
+    random_state : int, default=0
+        Seed of the bootstrap and of the Monte Carlo permutation test.
+
+    Returns
+    -------
+    comparison : dict
+        The keys are documented on the "Command line" page of the documentation
+        (``--format json`` prints this dict).
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._compare import build_comparison
+    >>> table = {
+    ...     "y": ["0", "0", "0", "1", "1"],
+    ...     "a": ["0", "0", "1", "1", "1"],
+    ...     "b": ["0", "0", "0", "0", "1"],
+    ... }
+    >>> comparison = build_comparison(table, y_true="y", y_pred_a="a", y_pred_b="b")
+    >>> round(comparison["difference"], 4), comparison["p_value"]
+    (0.0833, 1.0)
+    """
+    from sklearn_balanced.metrics import compare_balanced_accuracy
+
+    raw = {
+        "--y-true": column(columns, y_true, "--y-true"),
+        "--y-pred-a": column(columns, y_pred_a, "--y-pred-a"),
+        "--y-pred-b": column(columns, y_pred_b, "--y-pred-b"),
+    }
+    weights = None
+    if sample_weight is not None:
+        weights = _parse_weights(column(columns, sample_weight, "--sample-weight"))
+    truth, pred_a, pred_b = parse_labels(raw)
+    classes = np.unique(truth)
+    if classes.shape[0] < 2:
+        raise InputError(
+            f"--y-true: column {y_true!r} holds a single class ({classes[0]}); "
+            "balanced accuracy needs at least two"
+        )
+    try:
+        result = compare_balanced_accuracy(
+            truth,
+            pred_a,
+            pred_b,
+            method=method,
+            confidence=confidence,
+            sample_weight=weights,
+            random_state=random_state,
+        )
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    weightless = np.setdiff1d(classes, result.classes)
+    if weightless.shape[0]:
+        raise InputError(
+            f"--sample-weight: class {weightless[0]} has zero total weight; "
+            "balanced accuracy needs every class to weigh something"
+        )
+    return _as_dict(result, n_samples=truth.shape[0], models=(y_pred_a, y_pred_b))
+
+
+def _as_dict(result, *, n_samples, models):
+    """The JSON-ready dict of a ``BalancedAccuracyComparison``."""
+    support = result.counts.sum(axis=1)
+    per_class = []
+    for label, counts, total in zip(
+        result.classes, result.counts, support, strict=True
+    ):
+        recall_a = (counts[0] + counts[1]) / total
+        recall_b = (counts[0] + counts[2]) / total
+        per_class.append(
+            {
+                "label": label.item(),
+                "support": float(total),
+                **dict(zip(_OUTCOME_KEYS, map(float, counts), strict=True)),
+                "recall_a": float(recall_a),
+                "recall_b": float(recall_b),
+                "recall_difference": float(recall_a - recall_b),
+            }
+        )
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "n_samples": int(n_samples),
+        "models": {"a": models[0], "b": models[1]},
+        "balanced_accuracy_a": result.score_a,
+        "balanced_accuracy_b": result.score_b,
+        "difference": result.difference,
+        "interval": {
+            "method": result.method,
+            "confidence": float(result.confidence),
+            "low": result.low,
+            "high": result.high,
+        },
+        "prob_a_better": result.prob_a_better,
+        "p_value": result.p_value,
+        "p_value_exact": result.p_value_exact,
+        "per_class": per_class,
+    }
+
+
+#: p-values below this are numerically zero (see BalancedAccuracyComparison).
+P_VALUE_FLOOR = 1e-12
+
+
+def _signed(value):
+    return f"{value:+.4f}"
+
+
+def _p_value(value):
+    return f"< {P_VALUE_FLOOR:g}" if value < P_VALUE_FLOOR else f"{value:.4g}"
+
+
+def summary_rows(comparison):
+    """The headline numbers of a comparison, as (name, value) text pairs.
+
+    Parameters
+    ----------
+    comparison : dict
+        As returned by :func:`build_comparison`.
+
+    Returns
+    -------
+    rows : list of (str, str)
+        Balanced accuracies, difference, interval, P(a better) and p-value.
+    """
+    interval = comparison["interval"]
+    exact = "exact" if comparison["p_value_exact"] else "Monte Carlo"
+    rows = [
+        ("balanced accuracy a", f"{comparison['balanced_accuracy_a']:.4f}"),
+        ("balanced accuracy b", f"{comparison['balanced_accuracy_b']:.4f}"),
+        ("difference a - b", _signed(comparison["difference"])),
+        (
+            f"  {interval['confidence']:.0%} {interval['method']} interval",
+            f"[{_signed(interval['low'])}, {_signed(interval['high'])}]",
+        ),
+    ]
+    if comparison["prob_a_better"] is not None:
+        rows.append(("P(a better)", f"{comparison['prob_a_better']:.4f}"))
+    rows.append(
+        (
+            "p-value (equal BA)",
+            f"{_p_value(comparison['p_value'])} ({exact} paired permutation test)",
+        )
+    )
+    return rows
+
+
+_PER_CLASS_HEADER = (
+    "class",
+    "support",
+    "both right",
+    "only a",
+    "only b",
+    "both wrong",
+    "recall a",
+    "recall b",
+    "a - b",
+)
+
+
+def per_class_rows(comparison):
+    """The per-class table of a comparison, as rows of text cells.
+
+    Parameters
+    ----------
+    comparison : dict
+        As returned by :func:`build_comparison`.
+
+    Returns
+    -------
+    rows : list of list of str
+        One row per class, in the order of ``_PER_CLASS_HEADER``.
+    """
+    return [
+        [
+            str(row["label"]),
+            f"{row['support']:.6g}",
+            *(f"{row[key]:.6g}" for key in _OUTCOME_KEYS),
+            f"{row['recall_a']:.4f}",
+            f"{row['recall_b']:.4f}",
+            _signed(row["recall_difference"]),
+        ]
+        for row in comparison["per_class"]
+    ]
+
+
+def format_comparison(comparison, *, source):
+    """Render a comparison dict as aligned text.
+
+    Parameters
+    ----------
+    comparison : dict
+        As returned by :func:`build_comparison`.
+
+    source : str
+        Description of the input, printed in the first line.
+
+    Returns
+    -------
+    text : str
+        The comparison.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._compare import (
+    ...     build_comparison,
+    ...     format_comparison,
+    ... )
+    >>> table = {"y": ["0", "0", "1"], "a": ["0", "0", "1"], "b": ["0", "1", "1"]}
+    >>> comparison = build_comparison(table, y_true="y", y_pred_a="a", y_pred_b="b")
+    >>> print(format_comparison(comparison, source="t"))
+    Paired comparison of balanced accuracy for t (3 samples)
+    a = column 'a', b = column 'b'
+    ...
+    difference a - b            +0.2500
+    ...
+    """
+    rows = [list(_PER_CLASS_HEADER), *per_class_rows(comparison)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    table = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+    models = comparison["models"]
+    lines = [
+        f"Paired comparison of balanced accuracy for {source} "
+        f"({comparison['n_samples']} samples)",
+        f"a = column {models['a']!r}, b = column {models['b']!r}",
+        "",
+        *table,
+        "",
+        *(f"{name:<28}{value}" for name, value in summary_rows(comparison)),
+    ]
+    return "\n".join(lines)
+
+
+_READING = (
+    "Both models are scored on the same rows, so their balanced accuracies move "
+    "together from one test set to another: what decides between them is the "
+    "rows where they disagree (the 'only a' and 'only b' columns). Two separate "
+    "intervals that overlap do not mean that the models are alike.",
+    "The difference a - b is the mean over classes of the recall differences. "
+    "Its interval is the central part of the posterior distribution (or the "
+    "paired bootstrap's) given these counts; P(a better) is the posterior "
+    "probability that a's balanced accuracy is the higher.",
+    "The p-value is that of the paired permutation test: how often randomly "
+    "swapping the two models' predictions on each row gives a difference at "
+    "least as large as the observed one. With few disagreements it is coarse "
+    "and conservative: four disagreements, all won by a, give 0.125 at best.",
+    "Everything here is about this test set. A model chosen among several on "
+    "the same data looks better than it is: compare on data used for neither "
+    "training nor selection.",
+)
+
+
+def comparison_page(comparison, *, source):
+    """The HTML page of ``sklearn-balanced compare --html``.
+
+    Parameters
+    ----------
+    comparison : dict
+        As returned by :func:`build_comparison`.
+
+    source : str
+        The file the comparison was computed from.
+
+    Returns
+    -------
+    html : str
+        The document.
+    """
+    from sklearn_balanced._cli._html import page_html, reading_html, table_html
+
+    models = comparison["models"]
+    numbers = table_html(
+        ["", "value"], [list(row) for row in summary_rows(comparison)], numeric={1}
+    ) + table_html(
+        list(_PER_CLASS_HEADER),
+        per_class_rows(comparison),
+        numeric=set(range(1, len(_PER_CLASS_HEADER))),
+    )
+    subtitle = (
+        f"{source}, {comparison['n_samples']} samples; a = column {models['a']!r}, "
+        f"b = column {models['b']!r}"
+    )
+    sections = [("The numbers", numbers), ("How to read this", reading_html(_READING))]
+    return page_html("Paired comparison of balanced accuracy", subtitle, sections)
+
+
+def run_compare(args):
+    """Read the table named by ``args``, print the comparison, write its page.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``compare`` command line.
+    """
+    columns = read_table(args.file, delimiter=args.delimiter, encoding=args.encoding)
+    comparison = build_comparison(
+        columns,
+        y_true=args.y_true,
+        y_pred_a=args.y_pred_a,
+        y_pred_b=args.y_pred_b,
+        sample_weight=args.sample_weight,
+        method=args.method,
+        confidence=args.confidence,
+        random_state=args.random_state,
+    )
+    if args.format == "json":
+        print(json.dumps(comparison, indent=2))
+    else:
+        print(format_comparison(comparison, source=args.file))
+    if args.html is not None:
+        from sklearn_balanced._cli._html import write_page
+
+        write_page(Path(args.html), comparison_page(comparison, source=args.file))

@@ -1,0 +1,7 @@
+"""The error type of the command line: bad input, reported in one line."""
+
+EXIT_INPUT_ERROR = 2
+
+
+class InputError(Exception):
+    """Bad command line input; reported as one line on stderr with exit status 2."""

@@ -1,0 +1,210 @@
+"""Figures of the ``report`` and ``demo`` pages, drawn with matplotlib (extra ``plot``).
+
+The figures are :class:`matplotlib.figure.Figure` objects made without pyplot, so
+that drawing them needs no GUI backend and leaves no figure open.
+"""
+
+import warnings
+
+import numpy as np
+
+from sklearn_balanced.metrics import (
+    BalancedAccuracyCurveDisplay,
+    PerClassRecallDisplay,
+)
+from sklearn_balanced.utils._optional import check_matplotlib
+
+PLOT_HINT = 'pip install "sklearn-balanced[plot]"'
+
+
+def matplotlib_available(purpose):
+    """Whether matplotlib can be imported; if not, warn that figures are left out.
+
+    Parameters
+    ----------
+    purpose : str
+        What the figures are for, quoted in the warning.
+
+    Returns
+    -------
+    available : bool
+        True when matplotlib is installed.
+    """
+    try:
+        check_matplotlib(purpose)
+    except ImportError:
+        warnings.warn(
+            f"{purpose}: matplotlib is not installed, so the page has the tables "
+            f"but no figures; install it with: {PLOT_HINT}",
+            UserWarning,
+            stacklevel=2,
+        )
+        return False
+    return True
+
+
+def new_figure(width, height, *, ncols=1, nrows=1):
+    """A constrained-layout figure of ``width`` x ``height`` inches and its axes."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure, figure.subplots(nrows, ncols, squeeze=False)
+
+
+def confusion_panels(axes, matrix, row_labels, column_labels, *, name=None):
+    """Draw a confusion matrix as counts and as row-normalised values.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes
+        The counts go on the first, the row-normalised values on the second.
+
+    matrix : array-like of shape (n_true_classes, n_predicted_classes)
+        Number (or total weight) of the samples of each true class (rows)
+        predicted as each class (columns).
+
+    row_labels, column_labels : list of str
+        The true and the predicted classes.
+
+    name : str, default=None
+        Name of the model, put in front of the titles.
+    """
+    counts = np.asarray(matrix, dtype=np.float64)
+    support = counts.sum(axis=1, keepdims=True)
+    normalised = counts / np.where(support > 0, support, 1)
+    prefix = "" if name is None else f"{name}\n"
+    _heat_map(axes[0], counts, "{:g}", row_labels, column_labels)
+    axes[0].set_title(f"{prefix}counts")
+    _heat_map(axes[1], normalised, "{:.2f}", row_labels, column_labels)
+    axes[1].set_title(f"{prefix}row-normalised: recall on the diagonal")
+
+
+def _heat_map(ax, values, text_format, row_labels, column_labels):
+    """One confusion matrix panel with its values written in the cells."""
+    top = max(float(values.max()), np.finfo(np.float64).tiny)
+    ax.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+    for (row, col), value in np.ndenumerate(values):
+        ax.text(
+            col,
+            row,
+            text_format.format(value),
+            ha="center",
+            va="center",
+            color="white" if value > 0.6 * top else "black",
+        )
+    ax.set_xticks(range(len(column_labels)), column_labels)
+    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.set(xlabel="Predicted class", ylabel="True class")
+
+
+def report_figures(report, inputs):
+    """The figures of the ``report`` page, each with its caption.
+
+    Parameters
+    ----------
+    report : dict
+        As returned by :func:`~sklearn_balanced._cli._report.build_report`.
+
+    inputs : ReportInputs
+        The labels, predictions, weights and scores the report scores.
+
+    Returns
+    -------
+    figures : list of (str, matplotlib Figure) or None
+        Per-class recall, the confusion matrix and, with scores, balanced
+        accuracy against the threshold; None, with a warning, when matplotlib
+        is not installed.
+    """
+    if not matplotlib_available("sklearn-balanced report --html"):
+        return None
+    figures = [recall_figure(report), confusion_figure(inputs)]
+    if inputs.scores is not None:
+        figures.append(threshold_figure(inputs))
+    return figures
+
+
+def recall_figure(report):
+    """Per-class recall bars with counts, and the balanced accuracy's interval."""
+    rows = report["per_class"]
+    recall = np.array([row["recall"] for row in rows])
+    support = np.array([row["support"] for row in rows])
+    figure, ((ax,),) = new_figure(max(5.0, 1.2 * len(rows) + 2.5), 4.2)
+    display = PerClassRecallDisplay(
+        recall,
+        support,
+        display_labels=[str(row["label"]) for row in rows],
+        balanced_accuracy=report["balanced_accuracy"],
+    ).plot(ax=ax)
+    for text, r, n in zip(display.value_texts_, recall, support, strict=True):
+        text.set_text(f"{r:.3f}\n{r * n:.6g} of {n:.6g}")
+    interval = report["interval"]
+    ax.axhspan(
+        interval["low"],
+        interval["high"],
+        color="0.5",
+        alpha=0.3,
+        zorder=1.5,
+        label=(
+            f"{interval['confidence']:.0%} interval of BA "
+            f"[{interval['low']:.3f}, {interval['high']:.3f}]"
+        ),
+    )
+    ax.set_ylim(0, 1.35)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.legend(loc="upper center", ncols=2, fontsize="small")
+    ax.set_title("Recall of each class (correct of support under the value)")
+    caption = (
+        "Recall of each class, with the number of its samples predicted correctly "
+        "out of its support. The dashed line is their mean, the balanced "
+        "accuracy; the grey band is its interval."
+    )
+    return caption, figure
+
+
+def confusion_figure(inputs):
+    """The confusion matrix of the report, as counts and row-normalised."""
+    from sklearn.metrics import confusion_matrix
+
+    columns = np.union1d(inputs.classes, np.unique(inputs.predicted))
+    matrix = confusion_matrix(
+        inputs.truth, inputs.predicted, labels=columns, sample_weight=inputs.weights
+    )
+    rows = np.isin(columns, inputs.classes)
+    size = len(columns)
+    figure, ((left, right),) = new_figure(
+        max(8.0, 1.4 * size + 5), max(3.5, 0.6 * size + 2.2), ncols=2
+    )
+    confusion_panels(
+        (left, right),
+        matrix[rows],
+        [str(label) for label in columns[rows]],
+        [str(label) for label in columns],
+    )
+    caption = (
+        "Confusion matrix: one row per true class, one column per predicted "
+        "class. Left, the counts (or total weights); right, each row divided by "
+        "its total, so that the diagonal holds the recalls."
+    )
+    return caption, figure
+
+
+def threshold_figure(inputs):
+    """Balanced accuracy, accuracy and both recalls against the threshold."""
+    figure, ((ax,),) = new_figure(9.5, 4.5)
+    BalancedAccuracyCurveDisplay.from_predictions(
+        inputs.truth,
+        inputs.scores,
+        pos_label=inputs.positive,
+        sample_weight=inputs.weights,
+        ax=ax,
+        plot_accuracy=True,
+        plot_rates=True,
+    )
+    ax.set_title("Scores against the threshold, on these data")
+    caption = (
+        "Balanced accuracy, accuracy and the recall of each class when the rule "
+        "is 'positive iff score >= threshold'. The square marks the default "
+        "threshold 0.5, the circle the in-sample best: chosen on these same "
+        "data, its balanced accuracy is optimistic."
+    )
+    return caption, figure

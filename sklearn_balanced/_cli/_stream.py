@@ -1,0 +1,493 @@
+"""Reading prediction tables chunk by chunk, in memory independent of their rows.
+
+A report only needs mergeable statistics (the confusion counts, and for a score
+the class weights per score), so the files are read in chunks of rows and each
+chunk is counted, then dropped. Sources are CSV/TSV files (gzip-compressed or
+not) and Parquet files, given as paths, globs or directories of Parquet parts.
+
+Each chunk holds the needed columns as NumPy arrays: text (``str``) for delimited
+files, and for Parquet the integers of integer columns, the numbers of float
+columns for scores and weights, and text otherwise.
+"""
+
+import codecs
+import contextlib
+import csv
+import glob
+import gzip
+import io
+import itertools
+import sys
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sklearn_balanced._cli._errors import InputError
+from sklearn_balanced._cli._table import (
+    GZIP_MAGIC,
+    PARQUET_SUFFIXES,
+    column,
+    decoding_hint,
+    delimiter_of,
+    describe_delimiter,
+    first_duplicate,
+)
+
+#: Rows counted at once: bounds the memory of a chunk whatever the file's size.
+CHUNK_ROWS = 1 << 16
+_READ_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows of one file: the needed columns, by name, and where they start.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    first_row : int or None
+        The 1-based data row number of the chunk's first row in its file;
+        None when unknown.
+    columns : dict of str to ndarray
+        The needed columns, each of shape (n_rows,).
+    """
+
+    path: Path
+    first_row: int
+    columns: dict
+
+    @property
+    def n_rows(self):
+        return next(iter(self.columns.values())).shape[0]
+
+    def rows(self, indices):
+        """The data rows of the chunk at ``indices``, as a message names them.
+
+        Numbered in the file; in the partition when its start is unknown
+        (``first_row`` None, as for Dask partitions).
+        """
+        start = 1 if self.first_row is None else self.first_row
+        rows = ", ".join(str(start + i) for i in indices)
+        return rows if self.first_row is not None else f"{rows} of a partition"
+
+    def error(self, option, message):
+        """An :class:`InputError` naming the file and the option."""
+        return InputError(f"{self.path}: {option}: {message}")
+
+
+def expand_sources(patterns):
+    """The files named by paths, globs and directories of Parquet parts.
+
+    Parameters
+    ----------
+    patterns : list of str
+        Files, glob patterns (``*``, ``?``, ``[...]``, ``**``) and directories,
+        whose ``*.parquet`` and ``*.pq`` files are read in name order.
+
+    Returns
+    -------
+    paths : list of Path
+        The files, each once, in the order given (glob matches sorted).
+
+    Raises
+    ------
+    InputError
+        If a path does not exist or a pattern or directory matches no file.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._stream import expand_sources
+    >>> expand_sources(["no-such-file.csv"])
+    Traceback (most recent call last):
+    ...
+    sklearn_balanced._cli._errors.InputError: no such file: no-such-file.csv
+    """
+    paths = {}
+    for pattern in patterns:
+        for path in _expand(pattern):
+            paths.setdefault(path, None)
+    return list(paths)
+
+
+def _expand(pattern):
+    path = Path(pattern)
+    if path.is_dir():
+        parts = sorted(
+            p for p in path.iterdir() if p.suffix.lower() in PARQUET_SUFFIXES
+        )
+        if not parts:
+            raise InputError(f"{path}: a directory without .parquet or .pq files")
+        return parts
+    if path.is_file():
+        return [path]
+    if glob.has_magic(pattern):
+        matches = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+        files = [p for p in matches if p.is_file()]
+        if files:
+            return files
+    raise InputError(f"no such file: {pattern}")
+
+
+def iter_chunks(path, names, *, delimiter=None, encoding="utf-8", rows=CHUNK_ROWS):
+    """The chunks of a file: the columns ``names`` of up to ``rows`` rows each.
+
+    Parameters
+    ----------
+    path : Path
+        A delimited or Parquet file.
+    names : dict of str to str
+        Column name to the command line option naming it (for messages).
+    delimiter, encoding : str or None
+        As for :func:`~sklearn_balanced._cli._table.read_table`.
+    rows : int, default=CHUNK_ROWS
+        Rows per chunk.
+
+    Yields
+    ------
+    chunk : Chunk
+        The next rows.
+
+    Raises
+    ------
+    InputError
+        For the same bad files as
+        :func:`~sklearn_balanced._cli._table.read_table`, named with the line.
+    """
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        yield from _parquet_chunks(path, names, rows)
+    else:
+        yield from _delimited_chunks(path, names, delimiter, encoding, rows)
+
+
+def _check_header(path, header, names):
+    """The position of each needed column in ``header``."""
+    duplicate = first_duplicate(header)
+    if duplicate is not None:
+        raise InputError(f"{path}: column {duplicate!r} appears twice in the header")
+    table = {name: index for index, name in enumerate(header)}
+    return {
+        name: column(table, name, f"{path}: {option}") for name, option in names.items()
+    }
+
+
+def _delimited_chunks(path, names, delimiter, encoding, rows):
+    with _open_text(path, encoding) as text:
+        lines = _guarded(path, text, encoding)
+        head = []  # the lines up to the first non-blank one, which is sniffed
+        for line in lines:
+            head.append(line)
+            if line.strip():
+                break
+        delimiter = delimiter_of(delimiter, path, head[-1] if head else "")
+        reader = csv.reader(
+            itertools.chain(head, lines), delimiter=delimiter, strict=True
+        )
+        records = _records(reader, path)
+        _, header = next(records, (None, None))
+        if header is None:
+            raise InputError(f"{path} is empty")
+        positions = _check_header(path, [name.strip() for name in header], names)
+        first_row = 1
+        for batch in _batched(records, rows):
+            for line, row in batch:
+                if len(row) != len(header):
+                    raise InputError(
+                        f"{path}, line {line}: expected {len(header)} fields as in "
+                        f"the header, found {len(row)} (delimiter "
+                        f"{describe_delimiter(delimiter)}; choose another with "
+                        "--delimiter)"
+                    )
+            columns = {
+                name: np.array([row[i] for _, row in batch], dtype=str)
+                for name, i in positions.items()
+            }
+            yield Chunk(path, first_row, columns)
+            first_row += len(batch)
+        if first_row == 1:
+            raise InputError(f"{path} has no data rows")
+
+
+def _batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _open_text(path, encoding):
+    """A text stream of a file (gunzipped when it starts like gzip)."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"--encoding: unknown encoding {encoding!r}") from None
+    raw = path.open("rb")
+    if raw.peek(2)[:2] == GZIP_MAGIC:
+        raw = gzip.GzipFile(fileobj=raw)
+    return io.TextIOWrapper(
+        raw, encoding="utf-8-sig" if codec == "utf-8" else codec, newline=""
+    )
+
+
+def _guarded(path, text, encoding):
+    """The lines of ``text``; a decoding or decompression error as an InputError."""
+    try:
+        yield from text
+    except UnicodeDecodeError:
+        raise _decoding_error(path, encoding) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(
+            f"{path} looks gzip-compressed but cannot be decompressed ({exc}); "
+            "is it truncated?"
+        ) from None
+
+
+def _decoding_error(path, encoding):
+    """The message of the first byte of a file that is not text in ``encoding``."""
+    opener = gzip.open if path.read_bytes()[:2] == GZIP_MAGIC else open
+    codec = codecs.lookup(encoding).name
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if codec == "utf-8" else codec)()
+    lines, first = 0, b""
+    with opener(path, "rb") as raw:
+        while block := raw.read(_READ_BYTES):
+            first = first or block
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                line = lines + block.count(b"\n", 0, max(exc.start, 0)) + 1
+                byte = block[max(exc.start, 0)]
+                return InputError(
+                    f"{path}, line {line}: not {encoding} text (byte "
+                    f"0x{byte:02x} cannot be decoded); " + decoding_hint(first)
+                )
+            lines += block.count(b"\n")
+    return InputError(f"{path}: not {encoding} text; " + decoding_hint(first))
+
+
+def _records(reader, path):
+    """The non-blank rows of a CSV reader, each with the line it starts on."""
+    start = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        runs_on = (
+            f"; the row runs on to line {reader.line_num}: is a quote unmatched?"
+            if reader.line_num > start
+            else ""
+        )
+        raise InputError(f"{path}, line {start}: {exc}{runs_on}") from None
+
+
+def _parquet_chunks(path, names, rows):
+    from sklearn_balanced.utils._optional import import_optional
+
+    parquet = import_optional("pyarrow.parquet", "reading Parquet files")
+    try:
+        data = parquet.ParquetFile(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    header = [str(name) for name in data.schema_arrow.names]
+    positions = _check_header(path, header, names)
+    first_row = 1
+    for batch in data.iter_batches(batch_size=rows, columns=list(positions)):
+        columns = {
+            name: _arrow_values(batch.column(batch.schema.get_field_index(name)))
+            for name in positions
+        }
+        yield Chunk(path, first_row, columns)
+        first_row += batch.num_rows
+    if first_row == 1:
+        raise InputError(f"{path} has no data rows")
+
+
+def _arrow_values(array):
+    """An Arrow column as integers, as numbers or as text (nulls as ``""``)."""
+    import pyarrow as pa
+
+    kind = array.type
+    if array.null_count == 0 and (
+        pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    ):
+        return array.to_numpy()
+    values = array.to_numpy(zero_copy_only=False).astype(str)
+    if array.null_count:
+        values[array.is_null().to_numpy(zero_copy_only=False)] = ""
+    return values
+
+
+class Progress:
+    """A one-line progress display of the rows read, on stderr.
+
+    Parameters
+    ----------
+    enabled : bool
+        Whether to display anything (for instance: stderr is a terminal and
+        ``--quiet`` was not given).
+    stream : file, default=None
+        Where to write; None means ``sys.stderr``.
+    interval : float, default=0.2
+        Seconds between two updates of the line.
+    """
+
+    def __init__(self, *, enabled, stream=None, interval=0.2):
+        self.enabled = enabled
+        self.stream = sys.stderr if stream is None else stream
+        self.interval = interval
+        self._stage, self._rows, self._shown = "", 0, 0.0
+
+    def start(self, stage):
+        """Begin counting the rows of a pass over the files."""
+        self._stage, self._rows, self._shown = stage, 0, 0.0
+
+    def advance(self, rows):
+        """Add ``rows`` rows read, and redraw the line now and then."""
+        self._rows += rows
+        if self.enabled and time.monotonic() - self._shown >= self.interval:
+            self._draw()
+
+    def finish(self):
+        """End the pass: draw its final count and move to the next line."""
+        if self.enabled:
+            self._draw()
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _draw(self):
+        self._shown = time.monotonic()
+        self.stream.write(f"\r{self._stage}: {self._rows:,} rows")
+        self.stream.flush()
+
+
+class DaskSource:
+    """Files read with ``dask.dataframe``, each partition counted where it lives.
+
+    Delimited files are parsed by pandas (every column as text, blank lines
+    skipped), so the rows of its partitions are numbered within the partition.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files: all Parquet, or all delimited.
+    delimiter, encoding : str or None
+        As for :func:`iter_chunks`.
+    """
+
+    def __init__(self, paths, *, delimiter=None, encoding="utf-8"):
+        if len({path.suffix.lower() in PARQUET_SUFFIXES for path in paths}) > 1:
+            raise InputError("--dask reads files of one format: Parquet or delimited")
+        self.frames = [(path, _dask_frame(path, delimiter, encoding)) for path in paths]
+
+    def reduce(self, columns, function, combine, stage):
+        """Merge ``function`` of every partition, in a tree, on the cluster."""
+        import dask
+
+        from sklearn_balanced.utils._dask import reduce_delayed
+
+        nodes = []
+        for path, frame in self.frames:
+            names = _frame_columns(path, frame, columns)
+            nodes += [
+                dask.delayed(_partition_apply)(function, part, path)
+                for part in frame[names].to_delayed()
+            ]
+        with _pandas_errors(", ".join(str(path) for path, _ in self.frames)):
+            return reduce_delayed(nodes, combine)
+
+
+@contextlib.contextmanager
+def _pandas_errors(files):
+    """Errors of pandas' reading of ``files`` as an InputError naming them."""
+    from pandas.errors import ParserError
+
+    try:
+        yield
+    except (ParserError, UnicodeDecodeError, EOFError, zlib.error) as exc:
+        raise InputError(f"{files}: {exc}") from None
+
+
+def _frame_columns(path, frame, columns):
+    """The distinct column names of ``columns``, checked against the frame's."""
+    header = [str(name) for name in frame.columns]
+    duplicate = first_duplicate(header)
+    if duplicate is not None:
+        raise InputError(f"{path}: column {duplicate!r} appears twice in the header")
+    table = dict(zip(header, frame.columns, strict=True))
+    return list(
+        dict.fromkeys(
+            column(table, name, f"{path}: {option}") for option, name in columns.items()
+        )
+    )
+
+
+def _partition_apply(function, frame, path):
+    """``function`` of a partition of a data frame, as a :class:`Chunk`."""
+    columns = {str(name): _pandas_values(frame[name]) for name in frame.columns}
+    return function(Chunk(path, None, columns))
+
+
+def _pandas_values(series):
+    """A pandas column as numbers (without missing values) or as text."""
+    values = series.to_numpy()
+    missing = series.isna().to_numpy()
+    if values.dtype.kind in "iuf" and not missing.any():
+        return values
+    return np.where(missing, "", series.astype(str).to_numpy()).astype(str)
+
+
+def _dask_frame(path, delimiter, encoding):
+    """A file as a Dask data frame."""
+    from sklearn_balanced.utils._optional import import_optional
+
+    dd = import_optional("dask.dataframe", "--dask")
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return dd.read_parquet(str(path))
+    with _open_text(path, encoding) as text:
+        lines = _guarded(path, text, encoding)
+        header = next((line for line in lines if line.strip()), "")
+    with _pandas_errors(path):
+        return dd.read_csv(
+            str(path),
+            sep=delimiter_of(delimiter, path, header),
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            blocksize=None if path.suffix.lower() == ".gz" else "64MiB",
+            compression="gzip" if path.suffix.lower() == ".gz" else None,
+        )
+
+
+@contextlib.contextmanager
+def dask_client(address=None):
+    """A ``distributed`` client of the scheduler at ``address``, or of a new
+    local cluster (one single-thread worker per core), closed on exit.
+
+    Parameters
+    ----------
+    address : str, default=None
+        The address of a running scheduler, for instance
+        ``"tcp://10.0.0.5:8786"``; None starts a local cluster.
+
+    Yields
+    ------
+    client : distributed.Client
+        The client, the default Dask scheduler meanwhile.
+    """
+    from sklearn_balanced.utils._optional import import_optional
+
+    distributed = import_optional("distributed", "--dask")
+    if address is not None:
+        with distributed.Client(address) as client:
+            yield client
+        return
+    with (
+        distributed.LocalCluster(
+            threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

@@ -1,0 +1,232 @@
+"""The ``report`` sub-command on files read chunk by chunk.
+
+The report of files counted chunk by chunk must be the report of the same table
+read in memory, whatever the chunks, the number of files and their formats, and
+the memory must not grow with the number of rows.
+"""
+
+import csv
+import gzip
+import io
+import itertools
+import json
+import sys
+import tracemalloc
+from functools import partial
+
+import numpy as np
+import pytest
+
+from sklearn_balanced._cli import _report as report_module
+from sklearn_balanced._cli import main
+from sklearn_balanced._cli._report import build_report, count_files, summarise_counts
+from sklearn_balanced._cli._stream import Progress, iter_chunks
+from sklearn_balanced._cli._table import read_table
+
+
+def _table(n_samples, labels, seed=0):
+    """Columns y, p (labels), s (scores with ties) and w (integer weights)."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(labels, n_samples, p=[0.8, 0.2] if len(labels) == 2 else None)
+    p = np.where(rng.random(n_samples) < 0.7, y, rng.choice(labels, n_samples))
+    s = np.round(rng.random(n_samples) * 0.6 + 0.4 * (y == labels[-1]), 3)
+    w = rng.integers(1, 4, n_samples)
+    return {"y": y, "p": p, "s": s, "w": w}
+
+
+def _write_csv(path, table, rows=slice(None), opener=open):
+    with opener(path, "wt", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(list(table))
+        writer.writerows(zip(*(column[rows] for column in table.values()), strict=True))
+    return path
+
+
+def _write_parts(folder, table, n_parts=3):
+    """The table as CSV parts (the last gzip-compressed); the path of the whole."""
+    n_samples = len(table["y"])
+    bounds = np.linspace(0, n_samples, n_parts + 1).astype(int)
+    parts = [
+        _write_csv(
+            folder / (f"part-{i}.csv" + (".gz" if i == n_parts - 1 else "")),
+            table,
+            slice(start, stop),
+            gzip.open if i == n_parts - 1 else open,
+        )
+        for i, (start, stop) in enumerate(itertools.pairwise(bounds))
+    ]
+    return parts, _write_csv(folder / "whole.csv", table)
+
+
+OPTIONS = [
+    {"y_true": "y", "y_pred": "p"},
+    {"y_true": "y", "y_pred": "p", "sample_weight": "w"},
+    {"y_true": "y", "score": "s", "pos_label": "1"},
+    {"y_true": "y", "score": "s", "pos_label": "1", "sample_weight": "w"},
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+@pytest.mark.parametrize("labels", [[0, 1], ["10", "9"], ["1", "01"]])
+def test_chunked_files_give_the_in_memory_report(tmp_path, labels, options):
+    table = _table(500, labels)
+    parts, whole = _write_parts(tmp_path, table)
+    if options.get("pos_label"):
+        options = {**options, "pos_label": str(labels[-1])}
+    read = partial(iter_chunks, rows=37)
+    counted = count_files(parts, read=read, **options)
+    expected = build_report(read_table(whole), **options)
+    assert summarise_counts(counted) == expected
+
+
+def test_bins_then_exact_pass_find_the_in_memory_threshold(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "SCORE_BINS", 8)
+    table = _table(2000, [0, 1], seed=1)
+    table["s"] = table["s"] + np.arange(2000) * 1e-7  # every score distinct
+    path = _write_csv(tmp_path / "t.csv", table)
+    options = {"y_true": "y", "score": "s"}
+    counted = count_files([path], read=partial(iter_chunks, rows=300), **options)
+    assert summarise_counts(counted) == build_report(read_table(path), **options)
+
+
+def test_parquet_directory_glob_and_csv_agree(tmp_path, capsys):
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    table = _table(3000, ["cat", "dog"], seed=2)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i, rows in enumerate(np.array_split(np.arange(3000), 4)):
+        frame = pandas.DataFrame({name: values[rows] for name, values in table.items()})
+        frame.to_parquet(folder / f"part-{i}.parquet")
+    whole = _write_csv(tmp_path / "whole.csv", table)
+    args = ["--y-true", "y", "--y-pred", "p", "--format", "json"]
+    reports = []
+    for source in ([str(folder)], [str(folder / "*.parquet")], [str(whole)]):
+        assert main(["report", *source, *args]) == 0
+        reports.append(json.loads(capsys.readouterr().out))
+    assert reports[0] == reports[1] == reports[2]
+    assert reports[0]["n_samples"] == 3000
+
+
+def test_bad_row_of_a_later_file_is_named(tmp_path, capsys):
+    good = _write_csv(tmp_path / "a.csv", {"y": [0, 1], "s": [0.1, 0.9]})
+    bad = _write_csv(tmp_path / "b.csv", {"y": [0, 1, 1], "s": [0.2, 0.3, "x"]})
+    status = main(["report", str(good), str(bad), "--y-true", "y", "--score", "s"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err == (
+        f"sklearn-balanced: error: {bad}: --score: expected numbers; data row 3 "
+        "holds 'x'\n"
+    )
+    status = main(["report", str(tmp_path / "*.txt"), "--y-true", "y", "--score", "s"])
+    assert status == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def _peak_bytes(path):
+    tracemalloc.start()
+    try:
+        read = partial(iter_chunks, rows=2048)
+        count_files([path], y_true="y", score="s", sample_weight="w", read=read)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "SCORE_BINS", 256)
+    small = _write_csv(tmp_path / "small.csv", _table(20_000, [0, 1]))
+    large = _write_csv(tmp_path / "large.csv", _table(200_000, [0, 1]))
+    _peak_bytes(small)  # imports and caches
+    assert _peak_bytes(large) < 1.5 * _peak_bytes(small) + 200_000
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_only_on_a_terminal_and_not_when_quiet(tmp_path, monkeypatch):
+    path = _write_csv(tmp_path / "t.csv", _table(100, [0, 1]))
+    args = ["report", str(path), "--y-true", "y", "--y-pred", "p"]
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(args) == 0
+    assert "\rreading labels: 100 rows\n" in terminal.getvalue()
+    assert "\rcounting: 100 rows\n" in terminal.getvalue()
+    quiet = _Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main([*args, "--quiet"]) == 0
+    assert quiet.getvalue() == ""
+
+
+def test_progress_redraws_at_most_every_interval():
+    stream = io.StringIO()
+    progress = Progress(enabled=True, stream=stream, interval=3600)
+    progress.start("counting")
+    for _ in range(5):
+        progress.advance(10)
+    progress.finish()
+    assert stream.getvalue() == "\rcounting: 10 rows\rcounting: 50 rows\n"
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """The address of a LocalCluster of two single-thread workers."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_dask_cluster_gives_the_same_report(tmp_path, capsys, scheduler):
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    table = _table(3000, [0, 1], seed=3)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i, rows in enumerate(np.array_split(np.arange(3000), 3)):
+        frame = pandas.DataFrame({name: values[rows] for name, values in table.items()})
+        frame.to_parquet(folder / f"part-{i}.parquet")
+    parts, _ = _write_parts(tmp_path, table)
+    args = ["--y-true", "y", "--score", "s", "--sample-weight", "w", "--format", "json"]
+    reports = []
+    for source, cluster in [
+        ([str(folder)], []),
+        ([str(folder)], ["--scheduler", scheduler]),
+        ([str(path) for path in parts], ["--scheduler", scheduler]),
+    ]:
+        assert main(["report", *source, *args, *cluster]) == 0
+        reports.append(json.loads(capsys.readouterr().out))
+    assert reports[0] == reports[1] == reports[2]
+
+
+def test_dask_errors_name_the_files(tmp_path, capsys, scheduler):
+    bad = _write_csv(tmp_path / "b.csv", {"y": [0, 1, 1], "s": [0.2, 0.3, "x"]})
+    args = ["report", str(bad), "--y-true", "y", "--score", "s"]
+    assert main([*args, "--scheduler", scheduler]) == 2
+    assert capsys.readouterr().err == (
+        f"sklearn-balanced: error: {bad}: --score: expected numbers; data row 3 of "
+        "a partition holds 'x'\n"
+    )
+    ragged = tmp_path / "r.csv"
+    ragged.write_text("y,s\n0,0.1\n1,0.2,3\n")
+    assert main(["report", str(ragged), *args[2:], "--scheduler", scheduler]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sklearn-balanced: error: {ragged}: ")
+    assert err.count("\n") == 1
+    assert main([*args, "--dask", "--scheduler", scheduler]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_score_bins_of_chunks_line_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "SCORE_BINS", 1024)
+    table = _table(20_000, [0, 1], seed=4)
+    table["s"] = table["s"] + np.random.default_rng(4).normal(size=20_000)
+    path = _write_csv(tmp_path / "t.csv", table)
+    options = {"y_true": "y", "score": "s"}
+    counted = count_files([path], read=partial(iter_chunks, rows=1000), **options)
+    n_bins = int(repr(counted.scores).split("n_bins=")[1].split(",")[0])
+    assert n_bins < 4_000  # the candidate bins' scores, not all 20,000
+    assert summarise_counts(counted) == build_report(read_table(path), **options)
