@@ -1,8 +1,51 @@
-"""Shared pytest configuration for the test suite."""
+"""Shared pytest configuration and fixtures for the test suite."""
 
+import contextlib
+import io
 import os
+
+import pytest
 
 # scikit-learn's Array API dispatch needs SciPy's Array API support, which SciPy
 # only reads from the environment when it is first imported. pytest imports this
 # file before any test module, hence before scikit-learn or SciPy.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+
+@pytest.fixture
+def pyplot():
+    """matplotlib.pyplot with the Agg backend; every figure is closed afterwards."""
+    matplotlib = pytest.importorskip("matplotlib", reason="the plot extra is absent")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def demo_split():
+    """The demo data set, split in two halves: ``X_train, X_test, y_train, y_test``."""
+    from sklearn_balanced._demo_data import make_demo_data
+
+    X, y = make_demo_data(random_state=0)
+    return X[::2], X[1::2], y[::2], y[1::2]
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """``sklearn-balanced demo`` run once, in-process, for every test of the demo.
+
+    Returns ``(status, stdout, folder)``: the figures are in ``folder / "figures"``
+    and the HTML page is ``folder / "demo.html"``.
+    """
+    pytest.importorskip("matplotlib", reason="the plot extra is absent")
+    from sklearn_balanced._cli import main
+
+    folder = tmp_path_factory.mktemp("demo")
+    argv = ["demo", "--output", str(folder / "figures")]
+    argv += ["--html", str(folder / "demo.html"), "--random-state", "1"]
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        status = main(argv)
+    return status, stdout.getvalue(), folder

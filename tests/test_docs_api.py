@@ -13,7 +13,6 @@ PUBLIC_MODULES = [
     "sklearn_balanced.metrics",
     "sklearn_balanced.model_selection",
     "sklearn_balanced.linear_model",
-    "sklearn_balanced.base",
 ]
 AUTOSUMMARY_ENTRY = re.compile(r"^   ([A-Za-z_][A-Za-z0-9_]*)\s*$", re.MULTILINE)
 
