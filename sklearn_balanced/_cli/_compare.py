@@ -6,8 +6,12 @@ from pathlib import Path
 import numpy as np
 
 from sklearn_balanced._cli._errors import InputError
-from sklearn_balanced._cli._report import _parse_weights
-from sklearn_balanced._cli._table import column, parse_labels, read_table
+from sklearn_balanced._cli._table import (
+    column,
+    parse_labels,
+    parse_weights,
+    read_table,
+)
 
 JSON_SCHEMA_VERSION = 1
 METHODS = ("posterior", "bootstrap", "bootstrap-percentile")
@@ -176,7 +180,7 @@ def build_comparison(
     }
     weights = None
     if sample_weight is not None:
-        weights = _parse_weights(column(columns, sample_weight, "--sample-weight"))
+        weights = parse_weights(column(columns, sample_weight, "--sample-weight"))
     truth, pred_a, pred_b = parse_labels(raw)
     classes = np.unique(truth)
     if classes.shape[0] < 2:

@@ -22,6 +22,7 @@ from sklearn_balanced._cli._table import (
     column,
     parse_labels,
     parse_numbers,
+    parse_weights,
     read_table,
 )
 from sklearn_balanced.metrics import ConfusionCounts, ScoreCounts
@@ -70,20 +71,6 @@ def _float_or_none(text):
 def _python(value):
     """A numpy scalar as the matching Python scalar, for JSON."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _parse_weights(values):
-    """Sample weights: finite, non-negative numbers, not all zero."""
-    weights = parse_numbers(values, "--sample-weight")
-    if (weights < 0).any():
-        row = int(np.flatnonzero(weights < 0)[0]) + 1
-        raise InputError(
-            f"--sample-weight: sample weights must be non-negative; data row {row} "
-            f"holds {weights[row - 1]:g}"
-        )
-    if not weights.any():
-        raise InputError("--sample-weight: every sample weight is zero")
-    return weights
 
 
 @dataclass(frozen=True)
@@ -153,7 +140,7 @@ def read_inputs(
         )
     else:
         (truth,) = parse_labels({"--y-true": raw_truth})
-    weights = None if raw_weights is None else _parse_weights(raw_weights)
+    weights = None if raw_weights is None else parse_weights(raw_weights)
     classes = _check_classes(np.unique(truth), y_true)
     _check_support(classes, _support(truth, classes, weights))
     if score is None:

@@ -378,3 +378,17 @@ def parse_numbers(values, option):
             f"{option}: expected finite numbers; data row {row} is infinite"
         )
     return numbers
+
+
+def parse_weights(values):
+    """Sample weights: finite, non-negative numbers, not all zero."""
+    weights = parse_numbers(values, "--sample-weight")
+    if (weights < 0).any():
+        row = int(np.flatnonzero(weights < 0)[0]) + 1
+        raise InputError(
+            f"--sample-weight: sample weights must be non-negative; data row {row} "
+            f"holds {weights[row - 1]:g}"
+        )
+    if not weights.any():
+        raise InputError("--sample-weight: every sample weight is zero")
+    return weights
