@@ -384,11 +384,6 @@ def _infeasible_error(constraints, rates):
     )
 
 
-def _plateau_scale(thresholds):
-    """Distance unit of a threshold search: the largest magnitude of a cut point."""
-    return float(np.max(np.abs(thresholds[1:])))
-
-
 def _best_own_threshold(rates, constraints, tie_break):
     """One fold's best feasible threshold and score; NaN when none is feasible."""
     feasible = _feasible(constraints, rates)
@@ -399,7 +394,6 @@ def _best_own_threshold(rates, constraints, tie_break):
         rates.balanced_accuracy,
         tie_break,
         feasible=feasible,
-        scale=_plateau_scale(rates.thresholds),
     )
 
 
@@ -536,7 +530,6 @@ def _tune_threshold(
         mean.balanced_accuracy,
         tie_break,
         feasible=feasible,
-        scale=_plateau_scale(thresholds),
     )
     fold_best = np.array(
         [_best_own_threshold(curve, constraints, tie_break) for curve in curves]

@@ -126,7 +126,7 @@ def _plateau_value(upper, lower, scale):
     return middle if lower < middle <= upper else upper
 
 
-def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=1.0):
+def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=None):
     """Threshold in the middle of the best plateau of a step function.
 
     Parameters
@@ -141,9 +141,11 @@ def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=1.0
     feasible : ndarray of shape (n_thresholds,) of bool, default=None
         Where the step function may be chosen (constraints met); at least one
         entry must be True. None allows every step.
-    scale : float, default=1.0
+    scale : float, default=None
         Distance unit of the thresholds: an unbounded best plateau gives the
-        threshold ``max(scale, |end|)`` beyond its finite end.
+        threshold ``max(scale, |end|)`` beyond its finite end. None uses the
+        largest magnitude of a finite threshold (1 if there is none but 0), so
+        that scaling the scores scales the threshold.
 
     Returns
     -------
@@ -175,7 +177,16 @@ def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=1.0
     chosen = {"lowest": 0, "highest": -1, "middle": (starts.size - 1) // 2}[tie_break]
     start, stop = starts[chosen], stops[chosen]
     lower = thresholds[stop + 1] if stop + 1 < thresholds.size else -np.inf
+    if scale is None:
+        scale = _magnitude(thresholds)
     return float(_plateau_value(thresholds[start], lower, scale)), float(best)
+
+
+def _magnitude(thresholds):
+    """Largest magnitude of a finite threshold, or 1 when all are 0 or infinite."""
+    finite = np.abs(thresholds[np.isfinite(thresholds)])
+    largest = float(finite.max()) if finite.size else 0.0
+    return largest if largest > 0 else 1.0
 
 
 def value_at(thresholds, values, threshold):

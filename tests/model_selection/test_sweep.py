@@ -233,11 +233,20 @@ def test_tune_threshold_tie_break_chooses_among_plateaus():
 def test_select_plateau_unbounded_and_adjacent_values():
     thresholds = np.array([np.inf, 2.0, 1.0])
     assert select_plateau(thresholds, np.array([0.5, 0.5, 0.2]), "middle") == (
-        2.0,
+        3.0,
         0.5,
     )
+    # An unbounded plateau extends by the largest |threshold| (2) by default...
     assert select_plateau(thresholds, np.array([0.2, 0.3, 0.5]), "middle") == (
-        0.0,
+        -1.0,
+        0.5,
+    )
+    # ... or by a given unit.
+    assert select_plateau(
+        thresholds, np.array([0.2, 0.3, 0.5]), "middle", scale=1.0
+    ) == (0.0, 0.5)
+    assert select_plateau(100 * thresholds, np.array([0.2, 0.3, 0.5]), "middle") == (
+        -100.0,
         0.5,
     )
     assert select_plateau(thresholds, np.array([0.5, 0.5, 0.5]), "middle") == (
