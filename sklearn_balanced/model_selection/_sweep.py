@@ -21,6 +21,7 @@ from sklearn.utils import check_array, check_consistent_length, column_or_1d
 from sklearn_balanced.metrics import balanced_accuracy_curve
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays
 from sklearn_balanced.utils._steps import (
+    COUNT_TIE_TOLERANCE,
     check_tie_break,
     cut_points,
     select_plateau,
@@ -318,12 +319,11 @@ class _Constraint(NamedTuple):
     def holds(self, rates):
         """Where the bound holds on ``rates``; an undefined (NaN) rate meets it."""
         values = getattr(rates, self.curve)
-        tol = tie_tolerance(values.size)
         with np.errstate(invalid="ignore"):
             met = (
-                values >= self.bound - tol
+                values >= self.bound - COUNT_TIE_TOLERANCE
                 if self.is_floor
-                else values <= self.bound + tol
+                else values <= self.bound + COUNT_TIE_TOLERANCE
             )
         return met | np.isnan(values)
 
@@ -854,6 +854,7 @@ class _OffsetAscent:
             tie_break,
             feasible=feasible,
             scale=self.scale,
+            tol=tie_tolerance(coordinate.objective.size),
         )
         return threshold, coordinate
 
@@ -883,6 +884,7 @@ class _OffsetAscent:
             "middle",
             feasible=shortfall <= shortfall.min() + self.tol,
             scale=self.scale,
+            tol=tie_tolerance(coordinate.objective.size),
         )
         return threshold, coordinate
 

@@ -110,6 +110,13 @@ def tie_tolerance(n_terms):
     return 4 * np.finfo(np.float64).eps * n_terms
 
 
+#: Tolerance for ties between values computed by a few operations from sums of
+#: counts (recalls, balanced accuracies, their means over a few folds). It does
+#: not grow with the number of thresholds: one sample changes the balanced
+#: accuracy of a billion samples by about 1e-9, far above it.
+COUNT_TIE_TOLERANCE = tie_tolerance(16)
+
+
 def _plateau_value(upper, lower, scale):
     """A point of the interval ``(lower, upper]``, central when it is bounded.
 
@@ -126,7 +133,9 @@ def _plateau_value(upper, lower, scale):
     return middle if lower < middle <= upper else upper
 
 
-def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=None):
+def select_plateau(
+    thresholds, objective, tie_break, *, feasible=None, scale=None, tol=None
+):
     """Threshold in the middle of the best plateau of a step function.
 
     Parameters
@@ -146,6 +155,11 @@ def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=Non
         threshold ``max(scale, |end|)`` beyond its finite end. None uses the
         largest magnitude of a finite threshold (1 if there is none but 0), so
         that scaling the scores scales the threshold.
+    tol : float, default=None
+        Values within ``tol`` of the best are ties: they belong to the best
+        plateaus. None uses :data:`COUNT_TIE_TOLERANCE`, for values computed
+        from counts; values accumulated over many rounded terms need
+        :func:`tie_tolerance` of their number of terms.
 
     Returns
     -------
@@ -169,7 +183,9 @@ def select_plateau(thresholds, objective, tie_break, *, feasible=None, scale=Non
     if feasible is None:
         feasible = np.ones(objective.shape, dtype=bool)
     best = np.max(objective[feasible])
-    is_best = feasible & (objective >= best - tie_tolerance(objective.size))
+    if tol is None:
+        tol = COUNT_TIE_TOLERANCE
+    is_best = feasible & (objective >= best - tol)
     edges = np.diff(is_best.astype(np.int8), prepend=0, append=0)
     # Plateaus in increasing threshold order: the curve is stored decreasing.
     starts = np.flatnonzero(edges == 1)[::-1]

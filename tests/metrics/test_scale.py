@@ -14,7 +14,9 @@ import pytest
 import sklearn.metrics as skm
 
 from sklearn_balanced.metrics import (
+    ScoreCounts,
     _counts,
+    balanced_accuracy_curve,
     balanced_accuracy_score,
     balanced_error_rate,
     per_class_recall,
@@ -274,3 +276,22 @@ def test_1e8_uint8_binary_labels():
     np.testing.assert_allclose(
         per_class_recall(y_true, y_pred), [float(r) for r in recall], rtol=1e-15
     )
+
+
+def test_near_ties_do_not_widen_with_the_number_of_thresholds():
+    # Two separated plateaus 5e-13 apart among a million thresholds (samples of
+    # zero weight): a tolerance growing with the grid (4 eps per threshold, 9e-10
+    # here) took them as a tie and chose the lower plateau; the higher one is
+    # the best, in memory and through two passes of binned counts alike.
+    rng = np.random.default_rng(0)
+    filler = rng.uniform(-1.0, 4.0, 10**6)
+    y_true = np.r_[1, 0, 1, 0, np.zeros(filler.size, dtype=int)]
+    y_score = np.r_[3.0, 2.0, 1.0, 0.0, filler]
+    weights = np.r_[1 + 4e-12, 1.0, 1.0, 1.0, np.zeros(filler.size)]
+    curve = balanced_accuracy_curve(y_true, y_score, sample_weight=weights)
+    threshold = curve.best_threshold()
+    assert 2.0 < threshold <= 3.0
+    edges = np.linspace(-1.0, 4.0, 101)
+    coarse = ScoreCounts(edges=edges).update(y_true, y_score, sample_weight=weights)
+    fine = coarse.refine().update(y_true, y_score, sample_weight=weights)
+    assert fine.best_threshold() == threshold

@@ -260,6 +260,24 @@ def test_select_plateau_unbounded_and_adjacent_values():
     assert 1.0 < value <= tight[1]
 
 
+def test_select_plateau_tolerance_is_not_relative_to_the_grid():
+    # A million steps: two plateaus 1e-12 apart are not a tie (the tolerance
+    # once grew with the number of steps, to 9e-10 here) ...
+    thresholds = np.r_[np.inf, np.linspace(1.0, 0.0, 10**6)]
+    objective = np.full(thresholds.size, 0.5)
+    objective[10:20] = 0.9
+    objective[-20:-10] = 0.9 - 1e-12
+    threshold, best = select_plateau(thresholds, objective, "middle")
+    assert best == 0.9
+    assert thresholds[20] < threshold <= thresholds[10]
+    # ... while values equal up to rounding still are.
+    objective[-20:-10] = np.nextafter(0.9, 0.0)
+    assert select_plateau(thresholds, objective, "lowest")[0] <= thresholds[-20]
+    # Values summed over many rounded terms take their own tolerance.
+    objective[-20:-10] = 0.9 - 1e-12
+    assert select_plateau(thresholds, objective, "lowest", tol=1e-9)[0] < 0.1
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
