@@ -28,7 +28,11 @@ from sklearn_balanced.metrics._curve import (
     score_sums,
 )
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays, map_reduce
-from sklearn_balanced.utils._steps import check_tie_break, select_plateau, tie_tolerance
+from sklearn_balanced.utils._steps import (
+    COUNT_TIE_TOLERANCE,
+    check_tie_break,
+    select_plateau,
+)
 from sklearn_balanced.utils._validation import check_weight_values
 
 
@@ -68,20 +72,24 @@ class ScoreCounts:
     Parameters
     ----------
     max_bins : int, default=None
-        Bound the memory to about ``max_bins`` bins: while more distinct scores
-        are counted, the lightest pairs of neighbouring bins are joined (a
-        bin's weight is its share of the positive and of the negative weight).
-        The balanced
-        accuracy is then exact between bins and bounded inside them;
-        :meth:`optimality_gap` certifies how far the best threshold found can be
-        from the exact optimum, and :meth:`refine` starts the pass over the data
-        that removes the gap. None counts every distinct score (exact, memory
-        proportional to the number of distinct scores).
+        Bound the memory to ``max_bins`` bins: the scores share the bins of a
+        fixed hierarchy of intervals, the same for all counts, that halve the
+        float64 numbers in order (bins as fine as a distinct score each, then
+        pairs of neighbouring float64 numbers, fours, ...), and the counts use
+        the finest level at which the counted scores occupy at most
+        ``max_bins`` bins; while at most ``max_bins`` distinct scores are
+        counted, nothing is binned. The balanced accuracy is then exact
+        between bins and bounded inside them; :meth:`optimality_gap` certifies
+        how far the best threshold found can be from the exact optimum, and
+        :meth:`refine` starts the pass over the data that removes the gap.
+        None counts every distinct score (exact, memory proportional to the
+        number of distinct scores).
     edges : array-like of shape (n_edges,), default=None
         Fixed bin edges instead (for instance quantiles of a sample of the
         scores): the scores of each interval ``[edges[i], edges[i + 1])`` (and
         those below the first edge or above the last) share a bin. Bins defined
-        by edges do not depend on the order in which the data is counted.
+        by edges at quantiles of the scores bound the optimum more tightly than
+        those of ``max_bins``, which are narrower near zero than far from it.
         Exclusive with ``max_bins``.
 
     See Also
@@ -95,8 +103,13 @@ class ScoreCounts:
     (and curves, thresholds) are bit for bit those of the whole data; with
     weights this holds whenever the sums are exact (for instance integer
     weights), and otherwise up to the rounding of sums taken in another order.
-    The bins of ``max_bins`` depend on the order in which the data is counted;
-    their bound and the result of :meth:`refine` do not.
+    The bins of ``max_bins``, like those of ``edges``, do not depend on the
+    order in which the data is counted, nor on how it is split into chunks and
+    partitions: the level of the hierarchy is the finest at which all the
+    counted scores fit in ``max_bins`` bins, which no part of the data needs
+    to exceed, so the bins of every part line up. Counts hold at most
+    ``max_bins`` bins after each update or merge (and, during an update, the
+    distinct scores of its batch).
 
     Examples
     --------
@@ -131,6 +144,7 @@ class ScoreCounts:
         self.edges = edges
         self._max_bins, self._edges = _check_binning(max_bins, edges)
         self._bins = _NO_BINS
+        self._level = 0  # of the bins of max_bins
         self._frozen = _NO_BINS
         self._windows = None
         self._classes = np.zeros(0)
@@ -149,9 +163,7 @@ class ScoreCounts:
             Scores of the positive class (probabilities or decision values).
             Dask arrays and series are counted block by block where they live
             (with the binning of these counts) and the blocks' counts merged in
-            a tree. Bin them by ``edges`` (quantiles of a sample of the
-            scores, say): the ``max_bins`` bins of different blocks overlap,
-            and merging them joins them into a few wide bins.
+            a tree, with the bins the whole data would get in one update.
         pos_label : int, float, bool or str, default=None
             The positive class, the same in every batch. When None, ``y_true``
             must take values in ``{0, 1}`` or ``{-1, 1}`` and the positive class
@@ -186,7 +198,7 @@ class ScoreCounts:
             is_positive, y_score = is_positive[kept], y_score[kept]
             weights = None if weights is None else weights[kept]
         batch = _Bins(*_singletons(*score_sums(is_positive, y_score, weights)))
-        self._bins = self._combine(self._bins, batch)
+        self._combine(batch, 0)
         self._classes, self._pos_label = classes, pos_label
         self._n_samples += y_true.shape[0]
         return self
@@ -216,7 +228,7 @@ class ScoreCounts:
         classes = self._binary_union(other._classes, other._pos_label)
         if other._classes.shape[0]:
             self._pos_label = other._pos_label
-        self._bins = self._combine(self._bins, other._bins)
+        self._combine(other._bins, other._level)
         self._classes = classes
         self._n_samples += other._n_samples
         return self
@@ -349,7 +361,9 @@ class ScoreCounts:
         (0.25, 0.0)
         """
         _, best, upper, bins = self._search("middle")
-        candidate = upper >= best - tie_tolerance(self._n_samples + 1)
+        # A tie with the best (select_plateau's tolerance), up to the rounding
+        # of the bound itself.
+        candidate = upper >= best - 2 * COUNT_TIE_TOLERANCE
         refined = ScoreCounts(max_bins=max_bins)
         refined._frozen = bins.take(~candidate)
         window = bins.take(candidate)
@@ -365,7 +379,7 @@ class ScoreCounts:
         with these.
         """
         empty = self._copy()
-        empty._bins, empty._n_samples = _NO_BINS, 0
+        empty._bins, empty._level, empty._n_samples = _NO_BINS, 0, 0
         blocks = as_dask_arrays(
             y_true, y_score, sample_weight, caller_name="ScoreCounts"
         )
@@ -413,11 +427,14 @@ class ScoreCounts:
                 "and edges (refined from the same counts, after refine)."
             )
 
-    def _combine(self, first, second):
-        bins = _merge_bins(first, second, self._edges)
-        if self._max_bins is not None and bins.low.shape[0] > self._max_bins:
-            bins = _coarsen(bins, self._max_bins)
-        return bins
+    def _combine(self, bins, level):
+        """Add ``bins`` (of the max_bins hierarchy at ``level``) to these."""
+        if self._max_bins is None:
+            self._bins = _merge_bins(self._bins, bins, self._edges)
+        else:
+            self._bins, self._level = _merge_cells(
+                self._bins, bins, max(self._level, level), self._max_bins
+            )
 
     def _all_bins(self):
         bins = _merge_bins(self._frozen, self._bins, None)
@@ -584,15 +601,10 @@ def _inside(windows, scores):
 def _merge_bins(first, second, edges):
     """Bins of both: overlapping bins (or, with edges, bins of a cell) joined.
 
-    The bins are sorted stably by their lowest score, first's before second's at
-    equal scores, and the weights of joined bins summed in that order.
+    The weights of joined bins are summed in the order of
+    :func:`_ascending_union`.
     """
-    columns = [
-        np.concatenate([one[::-1], other[::-1]])
-        for one, other in zip(first, second, strict=True)
-    ]
-    order = np.argsort(columns[0], kind="stable")
-    bins = _Bins(*(column[order] for column in columns))
+    bins = _ascending_union(first, second)
     if not bins.low.shape[0]:
         return bins
     if edges is None:
@@ -614,36 +626,73 @@ def _join(bins, starts):
     )
 
 
-def _coarsen(bins, max_bins):
-    """Join neighbouring bins, the lightest pairs first, into ``max_bins`` bins.
+def _merge_cells(first, second, level, max_bins):
+    """Bins of both, joined by cell at the finest level that fits ``max_bins``.
 
-    The weight of a bin is its share of the positive weight plus its share of
-    the negative weight, which bounds what a threshold inside it may add to the
-    balanced accuracy. Each round joins the pairs of neighbours lighter than the
-    pairs next to them (ties go to the pair of even index, so no two overlap),
-    the lightest first, until few enough bins are left.
+    A bin at level ``L`` is the cell ``key >> L`` of the :func:`_order_keys` of
+    its scores: the cells of a level are nested in those of the next. The bins
+    of both are of ``level`` or a finer one, so each lies in one cell of any
+    level from ``level`` up.
+
+    Returns
+    -------
+    bins : _Bins
+        The bins of both joined by cell, highest first.
+    level : int
+        The lowest level from ``level`` up at which they occupy at most
+        ``max_bins`` cells.
     """
-    mass = _share(bins.positive) + _share(bins.negative)
-    while bins.low.shape[0] > max_bins:
-        pair = mass[:-1] + mass[1:]
-        even = np.arange(pair.shape[0]) % 2 == 0
-        lighter = (pair[1:] < pair[:-1]) | ((pair[1:] == pair[:-1]) & ~even[:-1])
-        lightest = np.flatnonzero(np.r_[True, lighter] & np.r_[~lighter, True])
-        excess = bins.low.shape[0] - max_bins
-        if lightest.shape[0] > excess:
-            lightest = np.sort(
-                lightest[np.argsort(pair[lightest], kind="stable")[:excess]]
-            )
-        starts = np.ones(bins.low.shape[0], dtype=bool)
-        starts[lightest + 1] = False
-        starts = np.flatnonzero(starts)
-        bins, mass = _join(bins, starts), np.add.reduceat(mass, starts)
-    return bins
+    bins = _ascending_union(first, second)
+    if not bins.low.shape[0]:
+        return bins, level
+    keys = _order_keys(bins.low)
+    if keys.shape[0] > max_bins:
+        # Neighbouring keys share their cell at level L iff L is at least the
+        # bit length of their XOR, so L leaves one cell more than the bit
+        # lengths above L: at most max_bins from the max_bins-th largest up.
+        split = _bit_length((keys[1:] ^ keys[:-1]).view(np.uint64))
+        level = max(level, int(np.partition(split, -max_bins)[-max_bins]))
+    cells = keys >> level
+    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+    low, high, positive, negative = _join(bins, starts)
+    # -0.0 and 0.0 share a key: 0.0 whichever of them came first.
+    joined = _Bins(low + 0.0, high + 0.0, positive, negative)
+    return joined.take(slice(None, None, -1)), level
 
 
-def _share(weights):
-    total = weights.sum()
-    return weights / total if total > 0 else np.zeros(weights.shape)
+def _ascending_union(first, second):
+    """The bins of both (highest first), sorted stably by their lowest score.
+
+    At equal lowest scores, the bins of ``first`` come before those of
+    ``second``.
+    """
+    columns = [
+        np.concatenate([one[::-1], other[::-1]])
+        for one, other in zip(first, second, strict=True)
+    ]
+    order = np.argsort(columns[0], kind="stable")
+    return _Bins(*(column[order] for column in columns))
+
+
+def _order_keys(scores):
+    """int64 keys of finite float64 scores, in the same order (0.0 == -0.0).
+
+    The bits of a non-negative float64 grow with it; those of a negative one,
+    sign bit aside, grow with its magnitude, so they are flipped.
+    """
+    bits = (scores + 0.0).view(np.int64)
+    return bits ^ ((bits >> 63) & 0x7FFF_FFFF_FFFF_FFFF)
+
+
+def _bit_length(values):
+    """The number of significant bits of each uint64 value."""
+    length = np.zeros(values.shape, dtype=np.int64)
+    for shift in (32, 16, 8, 4, 2, 1):
+        shifted = values >> np.uint64(shift)
+        above = shifted != 0
+        values = np.where(above, shifted, values)
+        length += shift * above
+    return length + (values != 0)
 
 
 def _steps_between_bins(curve, high, coarse):

@@ -483,14 +483,96 @@ def test_max_bins_bounds_the_memory_and_the_gap():
     counts = ScoreCounts(max_bins=256)
     for chunk in np.array_split(np.arange(50_000), 10):
         counts.update(y_true[chunk], y_score[chunk])
-    assert counts.curve().thresholds.shape[0] == 257
-    assert counts.optimality_gap() < 0.01
+    assert 128 < counts._bins.low.shape[0] <= 256
+    assert counts.optimality_gap() < 0.02
     refined = counts.refine()
     for chunk in np.array_split(np.arange(50_000), 7):
         refined.update(y_true[chunk], y_score[chunk])
     assert refined._bins.low.shape[0] < 50_000 // 4  # only scores near the optimum
     expected = balanced_accuracy_curve(y_true, y_score).best_threshold()
     assert refined.best_threshold() == expected
+
+
+@st.composite
+def _unweighted_scores(draw):
+    """Labels and scores with ties, negative scores, -0.0 and 0.0."""
+    n_samples = draw(st.integers(1, 80))
+    y_true = np.array(
+        draw(st.lists(st.sampled_from([0, 1]), min_size=n_samples, max_size=n_samples))
+    )
+    scores = st.one_of(
+        st.sampled_from([-0.0, 0.0, 5e-324, -5e-324]),
+        st.integers(-8, 8).map(lambda v: v / 4),
+        st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False),
+    )
+    y_score = np.array(
+        draw(st.lists(scores, min_size=n_samples, max_size=n_samples)), dtype=float
+    )
+    return y_true, y_score
+
+
+def _assert_same_bins(bins, expected):
+    for column, expected_column in zip(bins, expected, strict=True):
+        assert column.dtype == expected_column.dtype
+        assert np.array_equal(column.view(np.int64), expected_column.view(np.int64))
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(problem=_unweighted_scores(), data=st.data(), max_bins=st.integers(2, 16))
+def test_max_bins_are_the_same_for_any_split_and_merge_tree(problem, data, max_bins):
+    y_true, y_score = problem
+
+    def counts():
+        return ScoreCounts(max_bins=max_bins)
+
+    chunks = _chunks(data.draw, y_true.shape[0])
+    parts = _count_scores(counts, y_true, y_score, None, None, chunks)
+    merged = _merge_in_some_tree(data.draw, parts)
+    whole = counts().update(y_true, y_score)
+    _assert_same_bins(merged._bins, whole._bins)
+    assert merged._level == whole._level
+    # The finest level at which the whole data fits in max_bins bins.
+    keys = np.unique((y_score + 0.0).view(np.int64))
+    keys = np.where(keys < 0, keys ^ np.int64(2**63 - 1), keys)
+    assert np.unique(keys >> whole._level).shape[0] <= max_bins
+    if whole._level:
+        assert np.unique(keys >> (whole._level - 1)).shape[0] > max_bins
+    expected = balanced_accuracy_curve(y_true, y_score)
+    if np.isnan(expected.balanced_accuracy).all():
+        return
+    assert merged.optimality_gap() == whole.optimality_gap()
+    refined = merged.refine()
+    fine = _merge_in_some_tree(
+        data.draw,
+        _count_scores(
+            lambda: _empty_like(refined),
+            y_true,
+            y_score,
+            None,
+            None,
+            _chunks(data.draw, y_true.shape[0]),
+        ),
+    )
+    assert fine.optimality_gap() == 0.0
+    for tie_break in TIE_BREAKS:
+        assert fine.best_threshold(tie_break) == expected.best_threshold(tie_break)
+
+
+def test_merged_partitions_bound_the_optimum_as_one_stream_does():
+    rng = np.random.default_rng(6)
+    y_true = rng.integers(0, 2, 100_000)
+    y_score = y_true + rng.normal(size=100_000)
+    stream = ScoreCounts(max_bins=1024)
+    for chunk in np.array_split(np.arange(100_000), 10):
+        stream.update(y_true[chunk], y_score[chunk])
+    halves = [
+        ScoreCounts(max_bins=1024).update(y_true[part], y_score[part])
+        for part in (slice(None, 50_000), slice(50_000, None))
+    ]
+    merged = halves[1] + halves[0]
+    assert merged.optimality_gap() == stream.optimality_gap() < 0.005
+    _assert_same_bins(merged._bins, stream._bins)
+    assert 512 < merged._bins.low.shape[0] <= 1024
 
 
 def test_score_counts_validation():

@@ -123,6 +123,10 @@ def test_binned_two_passes_give_the_exact_threshold():
     y_score = np.round(y_true + rng.normal(size=5000), 3)
     lazy_true, lazy_score = _chunked(700, y_true, y_score)
     coarse = ScoreCounts(max_bins=32).update(lazy_true, lazy_score)
+    whole = ScoreCounts(max_bins=32).update(y_true, y_score)  # the same bins
+    for column, expected_column in zip(coarse._bins, whole._bins, strict=True):
+        np.testing.assert_array_equal(column, expected_column)
+    assert coarse.optimality_gap() == whole.optimality_gap()
     fine = coarse.refine().update(lazy_true, lazy_score)
     assert fine.optimality_gap() == 0.0
     expected = balanced_accuracy_curve(y_true, y_score).best_threshold()
