@@ -26,7 +26,8 @@ Goals: counting within 1.5x of the one-liner; the Dask threshold faster than the
 in-memory sweep, and the same threshold; CLI peak RSS at most 300 MB whatever the
 number of rows; at least 1e6 rows/s per core from Parquet.
 
-Run ``python benchmarks/bench_scale.py [--quick | --full]``.
+Run ``python benchmarks/bench_scale.py [--quick | --full] [--cli-only]``
+(``--cli-only``: part (b) only).
 """
 
 import argparse
@@ -225,9 +226,13 @@ def main():
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="1e7 rows, CLI on 2e6")
     size.add_argument("--full", action="store_true", help="1e9 rows, CLI on 2e7")
+    parser.add_argument(
+        "--cli-only", action="store_true", help="only part (b), without Dask"
+    )
     args = parser.parse_args()
     n_rows = 10**7 if args.quick else 10**9 if args.full else 10**8
-    bench_dask(n_rows, chunk_rows=min(n_rows // 20, 5 * 10**6))
+    if not args.cli_only:
+        bench_dask(n_rows, chunk_rows=min(n_rows // 20, 5 * 10**6))
     bench_cli(2 * 10**6 if args.quick else 2 * 10**7)
 
 

@@ -12,6 +12,7 @@ import itertools
 import json
 import sys
 import tracemalloc
+import warnings
 from functools import partial
 
 import numpy as np
@@ -19,6 +20,7 @@ import pytest
 
 from sklearn_balanced._cli import _report as report_module
 from sklearn_balanced._cli import main
+from sklearn_balanced._cli._errors import InputError
 from sklearn_balanced._cli._report import build_report, count_files, summarise_counts
 from sklearn_balanced._cli._stream import Progress, iter_chunks
 from sklearn_balanced._cli._table import read_table
@@ -152,7 +154,6 @@ def test_progress_only_on_a_terminal_and_not_when_quiet(tmp_path, monkeypatch):
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(args) == 0
-    assert "\rreading labels: 100 rows\n" in terminal.getvalue()
     assert "\rcounting: 100 rows\n" in terminal.getvalue()
     quiet = _Terminal()
     monkeypatch.setattr(sys, "stderr", quiet)
@@ -230,3 +231,151 @@ def test_score_bins_of_chunks_line_up(tmp_path, monkeypatch):
     n_bins = int(repr(counted.scores).split("n_bins=")[1].split(",")[0])
     assert n_bins < 4_000  # the candidate bins' scores, not all 20,000
     assert summarise_counts(counted) == build_report(read_table(path), **options)
+
+
+class _Stages(Progress):
+    """Progress that records the passes over the files."""
+
+    def __init__(self):
+        super().__init__(enabled=False)
+        self.stages = []
+
+    def start(self, stage):
+        super().start(stage)
+        self.stages.append(stage)
+
+
+def _random_table(rng, n_samples, labels):
+    """A table of labels, scores with ties and integer weights, as text."""
+    table = _table(n_samples, labels, seed=int(rng.integers(1000)))
+    table["s"] = np.round(table["s"] + rng.normal(size=n_samples), 2)
+    return table
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_tables_give_the_in_memory_report(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    labels = [[0, 1], ["no", "yes"], [-1, 1], ["1", "01"], [2, 10, 7]][seed % 5]
+    table = _random_table(rng, int(rng.integers(500, 3000)), labels)
+    parts, whole = _write_parts(tmp_path, table, n_parts=int(rng.integers(1, 4)))
+    rows = int(rng.choice([50, 400, 5000]))
+    options = [{"y_true": "y", "y_pred": "p", "sample_weight": "w"}]
+    if len(labels) == 2:
+        positive = str(labels[-1])
+        options += [
+            {"y_true": "y", "score": "s", "pos_label": positive},
+            {"y_true": "y", "score": "s", "pos_label": positive, "sample_weight": "w"},
+        ]
+    for option in options:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "1" and "01"
+            counted = count_files(parts, read=partial(iter_chunks, rows=rows), **option)
+            expected = build_report(read_table(whole), **option)
+        assert summarise_counts(counted) == expected
+
+
+def _count_stages(path, rows, **options):
+    stages = _Stages()
+    read = partial(iter_chunks, rows=rows)
+    counted = count_files([path], read=read, progress=stages, **options)
+    assert summarise_counts(counted) == build_report(read_table(path), **options)
+    return stages.stages
+
+
+def test_one_pass_counts_when_the_first_chunk_guesses_right(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "SCORE_BINS", 64)
+    table = _random_table(np.random.default_rng(0), 6000, [0, 1])
+    path = _write_csv(tmp_path / "t.csv", table)
+    stages = _count_stages(path, 2000, y_true="y", y_pred="p", sample_weight="w")
+    assert stages == ["counting"]
+    stages = _count_stages(path, 2000, y_true="y", score="s", sample_weight="w")
+    assert stages == ["counting", "refining the threshold"]
+
+
+@pytest.mark.parametrize("change", ["late text label", "late class"])
+def test_a_wrong_guess_of_the_first_chunk_counts_again(tmp_path, change):
+    table = _random_table(np.random.default_rng(1), 3000, [0, 1])
+    options = {"y_true": "y", "score": "s", "pos_label": "1"}
+    if change == "late text label":
+        table["y"] = table["y"].astype(object)
+        table["y"][2500] = "007"
+        options = {"y_true": "y", "y_pred": "p"}
+    else:
+        table["y"][:1000] = 0
+    path = _write_csv(tmp_path / "t.csv", table)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "007"
+        stages = _count_stages(path, 1000, **options)
+    assert stages[:2] == ["counting", "counting again"]
+
+
+def test_sorted_scores_need_no_second_counting_pass(tmp_path, monkeypatch):
+    # The bins of the scores line up in every chunk whatever the first holds.
+    monkeypatch.setattr(report_module, "SCORE_BINS", 64)
+    table = _random_table(np.random.default_rng(1), 3000, [0, 1])
+    table["s"] = np.sort(table["s"])
+    path = _write_csv(tmp_path / "t.csv", table)
+    stages = _count_stages(path, 1000, y_true="y", score="s", pos_label="1")
+    assert stages == ["counting", "refining the threshold"]
+
+
+def test_sample_weight_error_comes_after_the_label_errors(tmp_path, capsys):
+    path = _write_csv(
+        tmp_path / "t.csv", {"y": [0, 0, 0], "s": [0.1, 0.2, 0.3], "w": [1, -1, 1]}
+    )
+    args = ["report", str(path), "--y-true", "y", "--score", "s"]
+    assert main([*args, "--sample-weight", "w"]) == 2
+    assert "holds a single class (0)" in capsys.readouterr().err
+    path.write_text("y,s,w\n0,0.1,1\n1,0.2,-1\n")
+    assert main([*args, "--sample-weight", "w"]) == 2
+    assert capsys.readouterr().err == (
+        f"sklearn-balanced: error: {path}: --sample-weight: sample weights must be "
+        "non-negative; data row 2 holds -1\n"
+    )
+
+
+_CELLS = ["0", "1", " 1 ", "", " ", "x", '"q"', '"a,b"', '"two\nlines"', "é", "2.5"]
+
+
+def _random_csv(rng):
+    """Delimited text with quotes, blank lines, CRLF and rows of other lengths."""
+    delimiter = str(rng.choice([",", ";", "\t"]))
+    lines = [delimiter.join(["a", "b", "c"])]
+    for _ in range(int(rng.integers(0, 15))):
+        n_fields = 3 if rng.random() < 0.9 else int(rng.integers(1, 5))
+        if rng.random() < 0.1:
+            lines.append(delimiter * int(rng.integers(0, 3)))
+        else:
+            lines.append(delimiter.join(rng.choice(_CELLS, n_fields).tolist()))
+    newline = "\r\n" if rng.random() < 0.3 else "\n"
+    return newline.join(lines) + ("" if rng.random() < 0.3 else newline)
+
+
+def _read_or_error(function):
+    try:
+        return function()
+    except InputError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_blocks_of_lines_read_as_the_csv_module_reads_the_file(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    for trial in range(150):
+        path = tmp_path / ("t.csv.gz" if trial % 5 == 0 else "t.csv")
+        data = _random_csv(rng).encode()
+        path.write_bytes(gzip.compress(data) if trial % 5 == 0 else data)
+        rows = int(rng.choice([1, 2, 3, 100]))
+        names = {"a": "--y-true", "c": "--score"}
+
+        def streamed(path=path, rows=rows, names=names):
+            chunks = list(iter_chunks(path, names, rows=rows))
+            assert all(0 < chunk.n_rows <= rows for chunk in chunks)
+            return {
+                name: [v for c in chunks for v in c.columns[name]] for name in names
+            }
+
+        def in_memory(path=path, names=names):
+            return {name: read_table(path)[name] for name in names}
+
+        assert _read_or_error(streamed) == _read_or_error(in_memory)

@@ -2,13 +2,24 @@
 
 import base64
 import sys
+import tracemalloc
+from functools import partial
 from html.parser import HTMLParser
 
 import numpy as np
 import pytest
 
+from sklearn_balanced._cli import _report as report_module
 from sklearn_balanced._cli import main
+from sklearn_balanced._cli._figures import MAX_CURVE_POINTS, report_figures, thin_curve
 from sklearn_balanced._cli._html import table_html
+from sklearn_balanced._cli._report import ReportCounts, summarise_counts
+from sklearn_balanced.metrics import (
+    ConfusionCounts,
+    ScoreCounts,
+    balanced_accuracy_curve,
+)
+from sklearn_balanced.utils._steps import value_at
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LINKING_ATTRIBUTES = {"src", "href", "srcset", "action", "data", "poster", "xlink:href"}
@@ -76,16 +87,20 @@ def scores_csv(tmp_path_factory):
     rng = np.random.default_rng(3)
     y = np.repeat([0, 1], [170, 30])
     proba = np.clip(0.2 + 0.3 * y + rng.normal(0, 0.18, y.size), 0, 1).round(4)
+    weights = rng.integers(1, 4, y.size)
     path = tmp_path_factory.mktemp("html") / "scores.csv"
-    lines = ["y,proba,pred"] + [
-        f"{t},{p},{int(p >= 0.5)}" for t, p in zip(y, proba, strict=True)
+    lines = ["y,proba,pred,w"] + [
+        f"{t},{p},{int(p >= 0.5)},{w}"
+        for t, p, w in zip(y, proba, weights, strict=True)
     ]
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
 def _report_page(capsys, path, page, *args):
-    status = main(["report", str(path), "--y-true", "y", *args, "--html", str(page)])
+    """The page of ``report`` for ``path``, a file or a list of them."""
+    files = [str(file) for file in (path if isinstance(path, list) else [path])]
+    status = main(["report", *files, "--y-true", "y", *args, "--html", str(page)])
     captured = capsys.readouterr()
     assert status == 0, captured.err
     text = page.read_text(encoding="utf-8")
@@ -182,3 +197,179 @@ def test_table_html_right_aligns_numbers_and_escapes():
     assert "&lt;x&gt;" in html
     assert '<td class="number">1</td>' in html
     assert Page(html).cells == ["a", "n", "<x>", "1"]
+
+
+def _split_csv(path, folder, sizes):
+    """The data rows of a CSV file as consecutive CSV files of ``sizes`` rows."""
+    header, *rows = path.read_text().splitlines()
+    parts, start = [], 0
+    for i, size in enumerate(sizes):
+        part = folder / f"part-{i}.csv"
+        part.write_text("\n".join([header, *rows[start : start + size]]) + "\n")
+        parts.append(part)
+        start += size
+    assert start == len(rows)
+    return parts
+
+
+def test_report_page_of_several_files_is_that_of_their_rows(
+    pyplot, scores_csv, tmp_path, capsys
+):
+    parts = _split_csv(scores_csv, tmp_path, [70, 100, 30])
+    options = ["--score", "proba", "--sample-weight", "w"]
+    whole, _, _ = _report_page(capsys, scores_csv, tmp_path / "whole.html", *options)
+    page, text, captured = _report_page(capsys, parts, tmp_path / "p.html", *options)
+    assert_self_contained(page, text)
+    assert len(page.images) == 3
+    assert captured.err == ""
+    assert page.cells == whole.cells
+    subtitle = ", ".join(map(str, parts)) + ", 200 samples"
+    assert subtitle in page.all_text
+
+
+def test_report_page_of_a_parquet_directory_and_a_csv(
+    pyplot, scores_csv, tmp_path, capsys
+):
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    table = pandas.read_csv(scores_csv)
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for i, rows in enumerate(np.array_split(np.arange(150), 3)):
+        table.iloc[rows].to_parquet(folder / f"part-{i}.parquet")
+    rest = tmp_path / "rest.csv"
+    table.iloc[150:].to_csv(rest, index=False)
+    whole, _, _ = _report_page(
+        capsys, scores_csv, tmp_path / "whole.html", "--y-pred", "pred"
+    )
+    page, text, _ = _report_page(
+        capsys, [folder, rest], tmp_path / "page.html", "--y-pred", "pred"
+    )
+    assert_self_contained(page, text)
+    assert len(page.images) == 2
+    assert page.cells == whole.cells
+
+
+def test_report_page_counted_on_a_dask_cluster(pyplot, scores_csv, tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")
+    parts = _split_csv(scores_csv, tmp_path, [120, 80])
+    whole, _, _ = _report_page(
+        capsys, scores_csv, tmp_path / "whole.html", "--score", "proba"
+    )
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ) as cluster:
+        page, text, _ = _report_page(
+            capsys,
+            parts,
+            tmp_path / "page.html",
+            "--score",
+            "proba",
+            "--scheduler",
+            cluster.scheduler_address,
+        )
+    assert_self_contained(page, text)
+    assert len(page.images) == 3
+    assert page.cells == whole.cells
+
+
+def test_report_page_of_several_files_without_matplotlib(
+    monkeypatch, scores_csv, tmp_path, capsys
+):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    parts = _split_csv(scores_csv, tmp_path, [100, 100])
+    page, text, captured = _report_page(
+        capsys, parts, tmp_path / "page.html", "--score", "proba"
+    )
+    assert_self_contained(page, text)
+    assert page.images == []
+    assert 'Install it with pip install "sklearn-balanced[plot]"' in page.all_text
+    assert {"in-sample best (optimistic)", "predicted correctly"} <= set(page.cells)
+    assert "matplotlib is not installed" in captured.err
+
+
+def _curve_of(n_samples, seed=0):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n_samples) < 0.2).astype(int)
+    return y, rng.normal(size=n_samples) + y
+
+
+def test_thin_curve_keeps_the_maximum_and_the_marked_values():
+    y, scores = _curve_of(30_000)
+    curve = balanced_accuracy_curve(y, scores)
+    marked = [curve.best_threshold(), 0.5, scores.min(), scores.max(), 1e9]
+    thin = thin_curve(curve, marked, max_points=200)
+    assert len(thin.thresholds) <= 200 + len(marked)
+    assert thin.thresholds[0] == np.inf
+    assert thin.thresholds[-1] == curve.thresholds[-1]
+    assert (np.diff(thin.thresholds) < 0).all()
+    assert thin.balanced_accuracy.max() == curve.balanced_accuracy.max()
+    for threshold in marked:
+        assert value_at(thin.thresholds, thin.balanced_accuracy, threshold) == (
+            value_at(curve.thresholds, curve.balanced_accuracy, threshold)
+        )
+    kept = np.isin(curve.thresholds, thin.thresholds)
+    for name in ("balanced_accuracy", "tpr", "tnr"):
+        np.testing.assert_array_equal(getattr(thin, name), getattr(curve, name)[kept])
+    assert thin_curve(curve, marked, max_points=len(curve.thresholds)) is curve
+
+
+def test_threshold_figure_of_many_scores_is_thinned_and_marks_the_best(pyplot):
+    y, scores = _curve_of(20_000, seed=1)
+    predicted = (scores >= 0.5).astype(int)
+    counted = ReportCounts(
+        ConfusionCounts().update(y, predicted),
+        np.array([0, 1]),
+        y.shape[0],
+        ScoreCounts().update(y, scores),
+        1,
+    )
+    report = summarise_counts(counted)
+    _, figure = report_figures(report, counted)[2]
+    (ax,) = figure.axes
+    curve, accuracy = ax.lines[0], ax.lines[1]
+    assert curve.get_drawstyle() == "steps-pre"
+    assert len(curve.get_xdata()) <= MAX_CURVE_POINTS + 3
+    best, default = ax.lines[-2], ax.lines[-1]
+    threshold = report["threshold"]
+    assert best.get_xdata()[0] == threshold["best"]
+    assert best.get_ydata()[0] == threshold["balanced_accuracy_at_best"]
+    assert curve.get_ydata().max() == threshold["balanced_accuracy_at_best"]
+    assert default.get_ydata()[0] == threshold["balanced_accuracy_at_default"]
+    at_default = np.flatnonzero(curve.get_xdata() >= 0.5)[0]
+    assert accuracy.get_ydata()[at_default] == pytest.approx(report["accuracy"])
+
+
+def _html_peak_bytes(path, page, capsys):
+    argv = ["report", str(path), "--y-true", "y", "--score", "s", "--quiet"]
+    tracemalloc.start()
+    try:
+        status = main([*argv, "--html", str(page)])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert status == 0, capsys.readouterr().err
+    return peak
+
+
+def _write_scores(path, n_samples):
+    y, scores = _curve_of(n_samples, seed=n_samples)
+    lines = [f"{t},{s:.9f}" for t, s in zip(y, scores, strict=True)]
+    path.write_text("y,s\n" + "\n".join(lines) + "\n")
+    return path
+
+
+def test_report_page_memory_does_not_grow_with_rows(
+    pyplot, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(report_module, "SCORE_BINS", 256)
+    # Chunks smaller than the small file, so that both are read in several.
+    chunks = partial(report_module.iter_chunks, rows=2048)
+    monkeypatch.setattr(report_module, "iter_chunks", chunks)
+    small = _write_scores(tmp_path / "small.csv", 10_000)
+    large = _write_scores(tmp_path / "large.csv", 100_000)
+    _html_peak_bytes(small, tmp_path / "warm.html", capsys)  # imports and caches
+    small_peak = _html_peak_bytes(small, tmp_path / "small.html", capsys)
+    large_peak = _html_peak_bytes(large, tmp_path / "large.html", capsys)
+    assert large_peak < 1.5 * small_peak + 200_000

@@ -148,7 +148,11 @@ def build_parser():
     report.add_argument(
         "--html",
         metavar="OUT",
-        help="also write the report, with figures, as one self-contained HTML page",
+        help=(
+            "also write the report, with figures, as one self-contained HTML page; "
+            "its figures are drawn from the same counts, so the files are still "
+            "read chunk by chunk"
+        ),
     )
     report.add_argument(
         "--delimiter",
@@ -234,11 +238,11 @@ def _run(args):
     if args.command == "compare":
         run_compare(args)
         return
-    report, inputs = print_report(args)
+    report, counted = print_report(args)
     if args.html is not None:
         from sklearn_balanced._cli._html import write_report_page
 
-        write_report_page(Path(args.html), report, inputs, source=args.file[0])
+        write_report_page(Path(args.html), report, counted, source=", ".join(args.file))
 
 
 def _show_warning_on_one_line(

@@ -43,6 +43,22 @@ def matplotlib_available(purpose):
     return True
 
 
+def count_text(value):
+    """A count or total weight as text: whole numbers in full, others to 6 digits.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._figures import count_text
+    >>> count_text(123456789.0), count_text(0.29 * 100), count_text(2.5)
+    ('123456789', '29', '2.5')
+    """
+    if abs(value) < 1e15:
+        whole = round(value)
+        if abs(value - whole) <= 1e-9 * max(abs(value), 1.0):
+            return f"{whole:.0f}"
+    return f"{value:.6g}"
+
+
 def new_figure(width, height, *, ncols=1, nrows=1):
     """A constrained-layout figure of ``width`` x ``height`` inches and its axes."""
     from matplotlib.figure import Figure
@@ -73,21 +89,21 @@ def confusion_panels(axes, matrix, row_labels, column_labels, *, name=None):
     support = counts.sum(axis=1, keepdims=True)
     normalised = counts / np.where(support > 0, support, 1)
     prefix = "" if name is None else f"{name}\n"
-    _heat_map(axes[0], counts, "{:g}", row_labels, column_labels)
+    _heat_map(axes[0], counts, count_text, row_labels, column_labels)
     axes[0].set_title(f"{prefix}counts")
-    _heat_map(axes[1], normalised, "{:.2f}", row_labels, column_labels)
+    _heat_map(axes[1], normalised, "{:.2f}".format, row_labels, column_labels)
     axes[1].set_title(f"{prefix}row-normalised: recall on the diagonal")
 
 
-def _heat_map(ax, values, text_format, row_labels, column_labels):
-    """One confusion matrix panel with its values written in the cells."""
+def _heat_map(ax, values, text, row_labels, column_labels):
+    """One confusion matrix panel with its values, as ``text(value)``, in the cells."""
     top = max(float(values.max()), np.finfo(np.float64).tiny)
     ax.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
     for (row, col), value in np.ndenumerate(values):
         ax.text(
             col,
             row,
-            text_format.format(value),
+            text(value),
             ha="center",
             va="center",
             color="white" if value > 0.6 * top else "black",
@@ -97,7 +113,7 @@ def _heat_map(ax, values, text_format, row_labels, column_labels):
     ax.set(xlabel="Predicted class", ylabel="True class")
 
 
-def report_figures(report, inputs):
+def report_figures(report, counted):
     """The figures of the ``report`` page, each with its caption.
 
     Parameters
@@ -105,8 +121,8 @@ def report_figures(report, inputs):
     report : dict
         As returned by :func:`~sklearn_balanced._cli._report.build_report`.
 
-    inputs : ReportInputs
-        The labels, predictions, weights and scores the report scores.
+    counted : ReportCounts
+        The counts the report was computed from.
 
     Returns
     -------
@@ -117,9 +133,9 @@ def report_figures(report, inputs):
     """
     if not matplotlib_available("sklearn-balanced report --html"):
         return None
-    figures = [recall_figure(report), confusion_figure(inputs)]
-    if inputs.scores is not None:
-        figures.append(threshold_figure(inputs))
+    figures = [recall_figure(report), confusion_figure(counted)]
+    if counted.scores is not None:
+        figures.append(threshold_figure(report, counted))
     return figures
 
 
@@ -136,7 +152,9 @@ def recall_figure(report):
         balanced_accuracy=report["balanced_accuracy"],
     ).plot(ax=ax)
     for text, r, n in zip(display.value_texts_, recall, support, strict=True):
-        text.set_text(f"{r:.3f}\n{r * n:.6g} of {n:.6g}")
+        text.set_text(f"{r:.3f}\n{count_text(r * n)} of {count_text(n)}")
+    names = [f"{row['label']}\n(n={count_text(row['support'])})" for row in rows]
+    ax.set_xticks(range(len(rows)), names)
     interval = report["interval"]
     ax.axhspan(
         interval["low"],
@@ -161,22 +179,22 @@ def recall_figure(report):
     return caption, figure
 
 
-def confusion_figure(inputs):
-    """The confusion matrix of the report, as counts and row-normalised."""
-    from sklearn.metrics import confusion_matrix
+def confusion_figure(counted):
+    """The confusion matrix of the report, as counts and row-normalised.
 
-    columns = np.union1d(inputs.classes, np.unique(inputs.predicted))
-    matrix = confusion_matrix(
-        inputs.truth, inputs.predicted, labels=columns, sample_weight=inputs.weights
-    )
-    rows = np.isin(columns, inputs.classes)
+    One row per class of the true labels, one column per label counted (a
+    prediction may name a label that no true label has).
+    """
+    counts = counted.counts
+    columns = counts.labels
+    rows = np.isin(columns, counted.classes)
     size = len(columns)
     figure, ((left, right),) = new_figure(
         max(8.0, 1.4 * size + 5), max(3.5, 0.6 * size + 2.2), ncols=2
     )
     confusion_panels(
         (left, right),
-        matrix[rows],
+        counts.confusion_matrix[rows],
         [str(label) for label in columns[rows]],
         [str(label) for label in columns],
     )
@@ -188,18 +206,92 @@ def confusion_figure(inputs):
     return caption, figure
 
 
-def threshold_figure(inputs):
-    """Balanced accuracy, accuracy and both recalls against the threshold."""
-    figure, ((ax,),) = new_figure(9.5, 4.5)
-    BalancedAccuracyCurveDisplay.from_predictions(
-        inputs.truth,
-        inputs.scores,
-        pos_label=inputs.positive,
-        sample_weight=inputs.weights,
-        ax=ax,
-        plot_accuracy=True,
-        plot_rates=True,
+#: Most points of a threshold curve drawn: a figure of every distinct score
+#: of a large file would hold millions of points for a few hundred pixels.
+MAX_CURVE_POINTS = 4000
+
+
+def thin_curve(curve, marked, max_points=MAX_CURVE_POINTS):
+    """At most about ``max_points`` points of a threshold curve, for drawing.
+
+    Half the points kept are evenly spaced by threshold rank (the first and the
+    last among them), which follows the curve where the scores are dense; the
+    other half are those whose value holds at thresholds evenly spaced from the
+    lowest score to the highest, which follows it where they are sparse. The
+    point whose value holds at each threshold of ``marked`` is kept too, so
+    that a marker there lies on the drawn curve: marking the best threshold
+    keeps the maximum.
+
+    Parameters
+    ----------
+    curve : BalancedAccuracyCurve
+        The curve, its thresholds strictly decreasing from ``inf``.
+
+    marked : sequence of float
+        Thresholds whose value must stay exact.
+
+    max_points : int, default=MAX_CURVE_POINTS
+        Number of points kept (besides those of ``marked``) when the curve has
+        more.
+
+    Returns
+    -------
+    curve : BalancedAccuracyCurve
+        The curve itself when it has at most ``max_points`` points, otherwise
+        the kept points.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.metrics import balanced_accuracy_curve
+    >>> from sklearn_balanced._cli._figures import thin_curve
+    >>> y = np.arange(1000) % 7 == 0
+    >>> curve = balanced_accuracy_curve(y, np.linspace(0, 1, 1000))
+    >>> thin = thin_curve(curve, [curve.best_threshold()], max_points=50)
+    >>> len(curve.thresholds), len(thin.thresholds) <= 51
+    (1001, True)
+    >>> bool(thin.balanced_accuracy.max() == curve.balanced_accuracy.max())
+    True
+    """
+    thresholds = curve.thresholds
+    n_points = thresholds.shape[0]
+    if n_points <= max_points:
+        return curve
+    by_rank = np.linspace(0, n_points - 1, max_points // 2).round().astype(np.intp)
+    by_value = np.linspace(thresholds[-1], thresholds[1], max_points - by_rank.size)
+    at = np.concatenate([by_value, np.asarray(marked, dtype=np.float64)])
+    # The point whose value holds at t is the last one of threshold >= t.
+    held = n_points - 1 - np.searchsorted(thresholds[::-1], at, side="left")
+    kept = np.unique(np.concatenate([by_rank, held]))
+    return type(curve)(*(values[kept] for values in curve))
+
+
+def threshold_figure(report, counted):
+    """Balanced accuracy, accuracy and both recalls against the threshold.
+
+    Drawn from the score counts: exact at each of their points (every distinct
+    score, or the lowest score of a bin of neighbouring scores), thinned by
+    :func:`thin_curve`; accuracy weighs the two recalls by the class weights.
+    """
+    threshold = report["threshold"]
+    curve = thin_curve(
+        counted.scores.curve(), [threshold["best"], threshold["default"]]
     )
+    matrix = counted.counts.confusion_matrix
+    support = matrix.sum(axis=1)
+    is_positive = counted.counts.labels == counted.positive
+    positive_share = support[is_positive].sum() / support.sum()
+    figure, ((ax,),) = new_figure(9.5, 4.5)
+    BalancedAccuracyCurveDisplay(
+        thresholds=curve.thresholds,
+        balanced_accuracy=curve.balanced_accuracy,
+        tpr=curve.tpr,
+        tnr=curve.tnr,
+        accuracy=positive_share * curve.tpr + (1 - positive_share) * curve.tnr,
+        best_threshold=threshold["best"],
+        default_threshold=threshold["default"],
+        pos_label=counted.positive,
+    ).plot(ax=ax, plot_accuracy=True, plot_rates=True)
     ax.set_title("Scores against the threshold, on these data")
     caption = (
         "Balanced accuracy, accuracy and the recall of each class when the rule "

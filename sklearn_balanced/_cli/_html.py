@@ -10,7 +10,7 @@ import io
 from html import escape
 
 import sklearn_balanced
-from sklearn_balanced._cli._figures import PLOT_HINT, report_figures
+from sklearn_balanced._cli._figures import PLOT_HINT, count_text, report_figures
 from sklearn_balanced._cli._report import IN_SAMPLE_NOTE, interval_note
 
 PNG_DPI = 144
@@ -167,8 +167,8 @@ def write_page(path, page):
     path.write_text(page, encoding="utf-8")
 
 
-def write_report_page(path, report, inputs, *, source):
-    """Draw the figures of a report and write its page to ``path``.
+def write_report_page(path, report, counted, *, source):
+    """Draw the figures of a report from its counts and write its page to ``path``.
 
     Parameters
     ----------
@@ -178,13 +178,14 @@ def write_report_page(path, report, inputs, *, source):
     report : dict
         As returned by :func:`~sklearn_balanced._cli._report.build_report`.
 
-    inputs : ReportInputs
-        What the report was computed from.
+    counted : ReportCounts
+        The counts the report was computed from, as
+        :func:`~sklearn_balanced._cli._report.count_files` makes them.
 
     source : str
-        The file the report was computed from.
+        The files the report was computed from.
     """
-    figures = report_figures(report, inputs)
+    figures = report_figures(report, counted)
     write_page(path, report_page(report, figures, source=source))
 
 
@@ -204,7 +205,7 @@ def report_page(report, figures, *, source):
         Captions and figures; None when matplotlib is not installed.
 
     source : str
-        The file the report was computed from.
+        The files the report was computed from.
 
     Returns
     -------
@@ -256,8 +257,8 @@ def _per_class_table(report):
     rows = [
         [
             str(row["label"]),
-            f"{row['support']:.6g}",
-            f"{row['recall'] * row['support']:.6g}",
+            count_text(row["support"]),
+            count_text(row["recall"] * row["support"]),
             _number(row["recall"]),
         ]
         for row in report["per_class"]

@@ -1,11 +1,13 @@
 """The ``report`` sub-command: per-class recall, balanced accuracy, its interval."""
 
+import contextlib
 import json
 import operator
 import sys
 import textwrap
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,22 +21,19 @@ from sklearn_balanced._cli._stream import (
 )
 from sklearn_balanced._cli._table import (
     MISSING,
+    _is_canonical_int64,
     column,
     parse_labels,
     parse_numbers,
     parse_weights,
-    read_table,
 )
 from sklearn_balanced.metrics import ConfusionCounts, ScoreCounts
 
 DEFAULT_THRESHOLD = 0.5
 JSON_SCHEMA_VERSION = 1
-#: Bins of the counting pass over the scores of files, at the quantiles of a
-#: sample of the scores; the pass after it is exact where the optimum may be.
+#: Bins of the counting pass over the scores of files: ``ScoreCounts(max_bins=)``
+#: bins line up in every chunk; the pass after it is exact where the optimum may be.
 SCORE_BINS = 1 << 16
-#: Scores of each chunk sampled in the first pass, and most kept in all.
-_SAMPLE_PER_CHUNK = 256
-_SAMPLE_SIZE = 4 * SCORE_BINS
 
 
 def _resolve_pos_label(pos_label, classes):
@@ -409,21 +408,23 @@ def count_files(
 def count_source(source, *, y_true, y_pred, score, pos_label, sample_weight):
     """Count a source of chunks: each chunk apart, the statistics merged.
 
-    A first pass reads the label columns: their distinct labels decide, by the
-    rule of :func:`~sklearn_balanced._cli._table.parse_labels`, whether all
-    labels are integers or all text (a chunk alone cannot tell), and give the
-    classes; with ``score`` it also samples the scores. A second pass counts
-    every chunk: the scores in bins whose edges are quantiles of the sample (so
-    that the bins of all chunks line up and merge). Where that leaves the best
-    threshold uncertain, a third pass counts exactly the scores of the bins that
-    may hold it (:meth:`ScoreCounts.refine`).
+    Whether all labels are integers or all text, by the rule of
+    :func:`~sklearn_balanced._cli._table.parse_labels`, depends on every label
+    (a chunk alone cannot tell), and so do the classes. The first chunk gives
+    guesses of these, which one pass over every chunk checks while it counts
+    (the scores in the ``SCORE_BINS`` bins of :class:`ScoreCounts`, which line
+    up in all chunks) and gathers the distinct labels. Where a guess was wrong,
+    a second pass counts again with what the first found. Where the bins leave
+    the best threshold uncertain, a last pass counts exactly the scores of the
+    bins that may hold it (:meth:`ScoreCounts.refine`).
 
     Parameters
     ----------
     source : FileSource or DaskSource
         Its ``reduce(columns, function, combine, stage)`` applies ``function``
         to every chunk holding ``columns`` (option to column name) and merges
-        the results with ``combine``, in row order.
+        the results with ``combine``, in row order; its ``first(columns,
+        function)`` applies ``function`` to the first chunk.
     y_true, y_pred, score, pos_label, sample_weight : str or None
         As for :func:`build_report`.
 
@@ -435,35 +436,39 @@ def count_source(source, *, y_true, y_pred, score, pos_label, sample_weight):
     labels = {"--y-true": y_true}
     if score is None:
         labels["--y-pred"] = y_pred
-    first_pass = labels if score is None else {**labels, "--score": score}
-    distinct, sample = source.reduce(
-        first_pass,
-        partial(_chunk_labels, labels=labels, score=score),
-        _union,
-        "reading labels",
-    )
-    parsed = parse_labels({option: list(values) for option, values in distinct.items()})
-    classes = _check_classes(np.unique(parsed[0]), y_true)
-    kind = parsed[0].dtype.kind
-    positive = None if score is None else _binary_positive(classes, pos_label)
     columns = {**labels, "--score": score, "--sample-weight": sample_weight}
     columns = {option: name for option, name in columns.items() if name is not None}
-    count = partial(
-        _chunk_counts,
-        columns=columns,
-        kind=kind,
-        positive=positive,
-        classes=classes,
-        edges=_edges(sample),
+    guess = source.first(columns, partial(_guess, columns=columns, pos_label=pos_label))
+    count = partial(_chunk_counts, columns=columns, guess=guess)
+    counted = source.reduce(columns, count, _add, "counting")
+    parsed = parse_labels(
+        {option: list(values) for option, values in counted.distinct.items()}
     )
-    counts, scores, n_samples = source.reduce(columns, count, _add, "counting")
+    classes = _check_classes(np.unique(parsed[0]), y_true)
+    positive = None if score is None else _binary_positive(classes, pos_label)
+    if counted.error is not None:
+        raise counted.error
+    found = _Guess(parsed[0].dtype.kind)
+    if score is not None:
+        found = _Guess(found.kind, classes, positive)
+    if counted.counts is None or not _same_guess(guess, found):
+        count = partial(_chunk_counts, columns=columns, guess=found)
+        counted = source.reduce(columns, count, _add, "counting again")
+        if counted.error is not None:
+            raise counted.error
+        guess = found
+    counts, scores = counted.counts, counted.scores
     _check_counted_weights(counts, classes, sample_weight)
     if scores is not None and scores.optimality_gap() > 0.0:
         refine = partial(
-            _chunk_refined, coarse=scores, columns=columns, kind=kind, positive=positive
+            _chunk_refined,
+            coarse=scores,
+            columns=columns,
+            kind=guess.kind,
+            positive=positive,
         )
         scores = source.reduce(columns, refine, operator.add, "refining the threshold")
-    return ReportCounts(counts, classes, n_samples, scores, positive)
+    return ReportCounts(counts, classes, counted.n_samples, scores, positive)
 
 
 class FileSource:
@@ -482,6 +487,11 @@ class FileSource:
     def __init__(self, paths, read, progress):
         self.paths, self.read, self.progress = paths, read, progress
 
+    def first(self, columns, function):
+        """``function`` of the first chunk of the first file."""
+        with contextlib.closing(self.read(self.paths[0], _names(columns))) as chunks:
+            return function(next(chunks))
+
     def reduce(self, columns, function, combine, stage):
         """Merge ``function`` of every chunk, in file and row order."""
         result = None
@@ -491,59 +501,133 @@ class FileSource:
         return result
 
 
-def _chunk_labels(chunk, labels, score):
-    """The distinct labels of a chunk's label columns, and a sample of its scores.
+@dataclass(frozen=True)
+class _Guess:
+    """What counting a chunk needs to know of all chunks, guessed or found.
 
-    The labels are text, in order of rows; the sample holds evenly spaced order
-    statistics of the chunk's ``--score`` column (empty without it).
+    Attributes
+    ----------
+    kind : str
+        "i" if the labels are integers, else "U" (text).
+    classes : ndarray of shape (2,) or None
+        With ``--score``, the two classes (None: unknown).
+    positive : scalar or None
+        With ``--score``, the positive class (None: unknown).
     """
-    distinct = {}
-    for option, name in labels.items():
-        values = _label_values(chunk, name, option)
-        unique, first = np.unique(values, return_index=True)
-        distinct[option] = dict.fromkeys(map(str, unique[np.argsort(first)].tolist()))
-    sample = np.zeros(0)
-    if score is not None:
-        scores = np.sort(_numbers(chunk, score, "--score"))
-        spaced = np.linspace(0, scores.shape[0] - 1, _SAMPLE_PER_CHUNK)
-        sample = scores[spaced.astype(np.intp)]
-    return distinct, sample
+
+    kind: str
+    classes: np.ndarray | None = None
+    positive: object = None
+
+
+def _guess(chunk, columns, pos_label):
+    """The :class:`_Guess` of the first chunk: its kind of labels and classes."""
+    options = [option for option in ("--y-true", "--y-pred") if option in columns]
+    keys = [_label_values(chunk, columns[option], option)[0] for option in options]
+    texts = {str(key) for values in keys for key in values}
+    kind = "i" if all(map(_is_canonical_int64, texts)) else "U"
+    if "--score" not in columns:
+        return _Guess(kind)
+    classes = np.unique(_typed(keys[0], kind))
+    try:
+        positive = _binary_positive(classes, pos_label)
+    except InputError:
+        return _Guess(kind)
+    return _Guess(kind, classes, positive)
+
+
+def _same_guess(guess, found):
+    """Whether counts made with ``guess`` are those ``found`` asks for."""
+    if guess.kind != found.kind or guess.positive != found.positive:
+        return False
+    if found.classes is None or guess.classes is None:
+        return found.classes is guess.classes
+    return bool(np.array_equal(guess.classes, found.classes))
+
+
+def _typed(keys, kind):
+    """Label keys (text, or integers as read) as labels of ``kind``."""
+    if kind == "i":
+        return np.array(list(map(int, keys)), dtype=np.int64)
+    return np.array(list(map(str, keys)), dtype=str)
+
+
+class _Counted(NamedTuple):
+    """What one pass over chunks gathers.
+
+    ``counts`` and ``scores`` are None where a chunk did not match the guess
+    (``scores`` also without ``--score``); ``error`` is the first chunk's error
+    of its sample weights, raised once the labels are checked.
+    """
+
+    distinct: dict
+    counts: ConfusionCounts | None
+    scores: ScoreCounts | None
+    n_samples: int
+    error: InputError | None
+
+
+def _chunk_counts(chunk, columns, guess):
+    """The :class:`_Counted` of one chunk, counted as ``guess`` says.
+
+    The distinct labels are text, in order of rows.
+    """
+    labels = {}
+    for option in ("--y-true", "--y-pred"):
+        if option in columns:
+            labels[option] = _label_values(chunk, columns[option], option)
+    distinct = {
+        option: dict.fromkeys(map(str, keys)) for option, (keys, _) in labels.items()
+    }
+    scores = None
+    if "--score" in columns:
+        scores = _numbers(chunk, columns["--score"], "--score")
+    counted = _Counted(distinct, None, None, chunk.n_rows, None)
+    weights = None
+    if "--sample-weight" in columns:
+        try:
+            weights = _weights(chunk, columns["--sample-weight"])
+        except InputError as error:
+            return counted._replace(error=error)
+    texts = {str(key) for keys, _ in labels.values() for key in keys}
+    if guess.kind == "i" and not all(map(_is_canonical_int64, texts)):
+        return counted
+    keys, codes = labels["--y-true"]
+    truth = _typed(keys, guess.kind)
+    if scores is None:
+        keys, codes_pred = labels["--y-pred"]
+        predicted = _typed(keys, guess.kind)[codes_pred]
+        counts = ConfusionCounts().update(truth[codes], predicted, weights)
+        return counted._replace(counts=counts)
+    if guess.classes is None or not np.isin(truth, guess.classes).all():
+        return counted
+    positive, classes = guess.positive, guess.classes
+    negative = classes[0] if positive == classes[1] else classes[1]
+    predicted = np.where(scores >= DEFAULT_THRESHOLD, positive, negative)
+    counts = ConfusionCounts().update(truth[codes], predicted, weights)
+    binned = ScoreCounts(max_bins=SCORE_BINS).update(
+        truth[codes], scores, pos_label=positive, sample_weight=weights
+    )
+    return counted._replace(counts=counts, scores=binned)
 
 
 def _union(first, second):
-    """The distinct labels of two parts (the first part's first), and their sample."""
-    labels = {
-        option: {**values, **second[0][option]} for option, values in first[0].items()
-    }
-    sample = np.sort(np.concatenate([first[1], second[1]]))
-    return labels, sample[:: 1 + sample.shape[0] // _SAMPLE_SIZE]
-
-
-def _edges(sample):
-    """Bin edges at the quantiles of a sample of the scores (None without one)."""
-    if not sample.shape[0]:
-        return None
-    return np.unique(np.quantile(sample, np.linspace(0, 1, SCORE_BINS + 1)[1:-1]))
-
-
-def _chunk_counts(chunk, columns, kind, positive, classes, edges):
-    """The confusion counts, binned score counts and number of rows of a chunk."""
-    truth, predicted, scores, weights = _parse_chunk(
-        chunk, columns, kind, positive, classes
-    )
-    counts = ConfusionCounts().update(truth, predicted, weights)
-    if scores is not None:
-        scores = ScoreCounts(edges=edges).update(
-            truth, scores, pos_label=positive, sample_weight=weights
-        )
-    return counts, scores, chunk.n_rows
+    """The distinct labels of two parts, the first part's first."""
+    return {option: {**values, **second[option]} for option, values in first.items()}
 
 
 def _add(first, second):
-    """The counts of two parts together."""
-    return tuple(
-        None if one is None else one + other
-        for one, other in zip(first, second, strict=True)
+    """What two parts gather, together (the first part's error first)."""
+    counts, scores = (
+        None if one is None or other is None else one + other
+        for one, other in zip(first[1:3], second[1:3], strict=True)
+    )
+    return _Counted(
+        _union(first.distinct, second.distinct),
+        counts,
+        scores,
+        first.n_samples + second.n_samples,
+        first.error or second.error,
     )
 
 
@@ -562,9 +646,7 @@ def _chunk_refined(chunk, coarse, columns, kind, positive):
 
 def _read_all(paths, columns, read, progress, stage):
     """The chunks of every file, with the needed columns (each read once)."""
-    names = {}
-    for option, name in columns.items():
-        names.setdefault(name, option)
+    names = _names(columns)
     progress.start(stage)
     try:
         for path in paths:
@@ -575,16 +657,33 @@ def _read_all(paths, columns, read, progress, stage):
         progress.finish()
 
 
+def _names(columns):
+    """Each column needed once, with the first option naming it (for messages)."""
+    names = {}
+    for option, name in columns.items():
+        names.setdefault(name, option)
+    return names
+
+
 def _present(chunk, name, option):
     """A column of a chunk, checked to have no missing value (empty, NA, NaN)."""
     values = chunk.columns[name]
     if values.dtype.kind == "f":
-        missing = np.flatnonzero(np.isnan(values))
-    elif values.dtype.kind in "iub":
-        missing = np.zeros(0, dtype=np.intp)
-    else:
-        lowered = np.char.lower(np.char.strip(values))
-        missing = np.flatnonzero(np.isin(lowered, list(MISSING)))
+        _check_present(chunk, option, np.isnan(values))
+    elif values.dtype.kind not in "iub":
+        keys, codes = _factorised(_texts(values))
+        _check_present(chunk, option, _missing(keys, codes))
+    return values
+
+
+def _texts(values):
+    """A column as a list of str."""
+    return (values if values.dtype.kind == "O" else values.astype(str)).tolist()
+
+
+def _check_present(chunk, option, missing):
+    """Raise for the rows where ``missing`` is True, if any."""
+    missing = np.flatnonzero(missing)
     if missing.shape[0]:
         rows = chunk.rows(missing[:5])
         more = ", ..." if missing.shape[0] > 5 else ""
@@ -593,43 +692,60 @@ def _present(chunk, name, option):
             f"{missing.shape[0]} missing value(s) (NaN or empty) in data row(s) "
             f"{rows}{more}",
         )
-    return values
+
+
+def _factorised(values):
+    """The distinct values of a list, in order of first row, and each row's code."""
+    keys = list(dict.fromkeys(values))
+    code = {key: index for index, key in enumerate(keys)}
+    codes = np.fromiter(map(code.__getitem__, values), np.intp, len(values))
+    return keys, codes
+
+
+def _missing(keys, codes):
+    """Which rows hold a missing value (empty, NA, NaN, ...) among text ``keys``."""
+    missing = [
+        index for index, key in enumerate(keys) if key.strip().lower() in MISSING
+    ]
+    return np.isin(codes, missing)
 
 
 def _label_values(chunk, name, option):
-    """A label column of a chunk: integers as read, anything else as stripped text."""
-    values = _present(chunk, name, option)
+    """The distinct labels of a chunk's column, in order of first row, and codes.
+
+    Integers as read; anything else as stripped text (the distinct values are
+    stripped, not every row).
+    """
+    values = chunk.columns[name]
     if values.dtype.kind in "iu":
-        return values
-    return np.char.strip(values.astype(str))
+        keys, first, codes = np.unique(values, return_index=True, return_inverse=True)
+        order = np.argsort(first)
+        return keys[order].tolist(), np.argsort(order)[codes]
+    if values.dtype.kind in "fb":
+        _present(chunk, name, option)
+    raw, codes = _factorised(_texts(values))
+    keys, stripped = _factorised([key.strip() for key in raw])
+    codes = stripped[codes]
+    _check_present(chunk, option, _missing(keys, codes))
+    return keys, codes
 
 
 def _labels(chunk, name, option, kind):
     """A label column of a chunk as int64 (``kind`` "i") or as text."""
-    values = _label_values(chunk, name, option)
-    return values.astype(np.int64 if kind == "i" else str)
-
-
-def _parse_chunk(chunk, columns, kind, positive, classes):
-    """The labels, predictions, scores and weights of a chunk, parsed."""
-    truth = _labels(chunk, columns["--y-true"], "--y-true", kind)
-    weights = None
-    if "--sample-weight" in columns:
-        weights = _weights(chunk, columns["--sample-weight"])
-    if "--score" not in columns:
-        predicted = _labels(chunk, columns["--y-pred"], "--y-pred", kind)
-        return truth, predicted, None, weights
-    scores = _numbers(chunk, columns["--score"], "--score")
-    negative = classes[0] if positive == classes[1] else classes[1]
-    predicted = np.where(scores >= DEFAULT_THRESHOLD, positive, negative)
-    return truth, predicted, scores, weights
+    keys, codes = _label_values(chunk, name, option)
+    return _typed(keys, kind)[codes]
 
 
 def _numbers(chunk, name, option):
     """A column of a chunk as finite float64 numbers."""
+    values = chunk.columns[name]
+    if values.dtype.kind in "OU":
+        numbers = _plain_numbers(values.tolist())
+        if numbers is not None:
+            return numbers
     values = _present(chunk, name, option)
     if values.dtype.kind not in "iuf":
-        text = np.char.strip(values).tolist()
+        text = [value.strip() for value in _texts(values)]
         numbers = [_float_or_none(value) for value in text]
         if None in numbers:
             index = numbers.index(None)
@@ -647,6 +763,15 @@ def _numbers(chunk, name, option):
             f"expected finite numbers; data row {chunk.rows(infinite[:1])} is infinite",
         )
     return numbers
+
+
+def _plain_numbers(texts):
+    """Text as float64 numbers; None unless every one is a finite number."""
+    try:
+        numbers = np.fromiter(map(float, texts), np.float64, len(texts))
+    except ValueError:
+        return None
+    return numbers if np.isfinite(numbers).all() else None
 
 
 def _weights(chunk, name):
@@ -786,19 +911,19 @@ def _wrapped_note(note):
 
 
 def print_report(args):
-    """Read the files named by ``args`` and print their report as text or JSON.
+    """Count the files named by ``args`` and print their report as text or JSON.
 
-    Without ``--html`` the files are read chunk by chunk into counts
-    (:func:`count_files`), or with ``--dask`` or ``--scheduler`` partition by
-    partition on a Dask cluster; with ``--html``, the one file is read in
-    memory, as its figures need every sample.
+    The files are read chunk by chunk into counts (:func:`count_files`), or
+    with ``--dask`` or ``--scheduler`` partition by partition on a Dask cluster
+    (:func:`count_source`), in memory independent of their number of rows.
 
     Returns
     -------
     report : dict
         As returned by :func:`build_report`.
-    inputs : ReportInputs or None
-        What the report was computed from, with ``--html``.
+    counted : ReportCounts
+        The counts the report was computed from, which the figures of
+        ``--html`` are drawn from.
     """
     options = {
         "y_true": args.y_true,
@@ -807,14 +932,12 @@ def print_report(args):
         "pos_label": args.pos_label,
         "sample_weight": args.sample_weight,
     }
-    inputs = None
+    paths = expand_sources(args.file)
     if args.dask or args.scheduler is not None:
-        paths = expand_sources(args.file)
         with dask_client(args.scheduler):
             source = DaskSource(paths, delimiter=args.delimiter, encoding=args.encoding)
-            report = summarise_counts(count_source(source, **options))
-    elif args.html is None:
-        paths = expand_sources(args.file)
+            counted = count_source(source, **options)
+    else:
 
         def read(path, names):
             return iter_chunks(
@@ -822,19 +945,10 @@ def print_report(args):
             )
 
         progress = Progress(enabled=not args.quiet and sys.stderr.isatty())
-        report = summarise_counts(
-            count_files(paths, read=read, progress=progress, **options)
-        )
-    else:
-        if len(args.file) != 1:
-            raise InputError("--html reads one FILE in memory; give only one")
-        columns = read_table(
-            args.file[0], delimiter=args.delimiter, encoding=args.encoding
-        )
-        inputs = read_inputs(columns, **options)
-        report = summarise(inputs)
+        counted = count_files(paths, read=read, progress=progress, **options)
+    report = summarise_counts(counted)
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
         print(format_report(report, source=", ".join(args.file)))
-    return report, inputs
+    return report, counted

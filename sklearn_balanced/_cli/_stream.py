@@ -5,9 +5,9 @@ the class weights per score), so the files are read in chunks of rows and each
 chunk is counted, then dropped. Sources are CSV/TSV files (gzip-compressed or
 not) and Parquet files, given as paths, globs or directories of Parquet parts.
 
-Each chunk holds the needed columns as NumPy arrays: text (``str``) for delimited
-files, and for Parquet the integers of integer columns, the numbers of float
-columns for scores and weights, and text otherwise.
+Each chunk holds the needed columns as NumPy arrays: text (object arrays of
+``str``) for delimited files, and for Parquet the integers of integer columns,
+the numbers of float columns for scores and weights, and text otherwise.
 """
 
 import codecs
@@ -21,6 +21,7 @@ import sys
 import time
 import zlib
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -186,35 +187,191 @@ def _delimited_chunks(path, names, delimiter, encoding, rows):
         reader = csv.reader(
             itertools.chain(head, lines), delimiter=delimiter, strict=True
         )
-        records = _records(reader, path)
-        _, header = next(records, (None, None))
+        _, header = next(_records(reader, path), (None, None))
         if header is None:
             raise InputError(f"{path} is empty")
         positions = _check_header(path, [name.strip() for name in header], names)
+        body = _Body(path, text, encoding, delimiter, len(header), reader.line_num)
         first_row = 1
-        for batch in _batched(records, rows):
-            for line, row in batch:
-                if len(row) != len(header):
-                    raise InputError(
-                        f"{path}, line {line}: expected {len(header)} fields as in "
-                        f"the header, found {len(row)} (delimiter "
-                        f"{describe_delimiter(delimiter)}; choose another with "
-                        "--delimiter)"
-                    )
+        while cells := body.read(list(positions.values()), rows):
             columns = {
-                name: np.array([row[i] for _, row in batch], dtype=str)
-                for name, i in positions.items()
+                name: np.array(values, dtype=object)
+                for name, values in zip(positions, cells, strict=True)
             }
             yield Chunk(path, first_row, columns)
-            first_row += len(batch)
+            first_row += len(cells[0])
         if first_row == 1:
             raise InputError(f"{path} has no data rows")
 
 
-def _batched(iterable, size):
-    iterator = iter(iterable)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
+class _Body:
+    """The data rows of a delimited file after its header, read in blocks of lines.
+
+    A block of lines without quotes (nor NUL, lone carriage returns or fields
+    past the csv module's size limit) is split with ``str`` methods, as the csv
+    module would split it; another block of whole, good records is read by the
+    csv module at once; any other block record by record, for the line of its
+    first bad record.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for messages.
+    text : file
+        Its text, positioned after the header.
+    encoding : str
+        Its encoding, for messages.
+    delimiter : str
+        The delimiter.
+    n_fields : int
+        The number of fields of the header.
+    line : int
+        The number of lines read so far (those of the header included).
+    """
+
+    def __init__(self, path, text, encoding, delimiter, n_fields, line):
+        self.path, self.text, self.encoding = path, text, encoding
+        self.delimiter, self.n_fields, self.line = delimiter, n_fields, line
+
+    def read(self, indices, rows):
+        """The cells of the fields at ``indices`` of the next ``rows`` data rows.
+
+        Returns
+        -------
+        cells : list of list of str
+            One list per index, in the order of ``indices``; empty at the end
+            of the file (fewer rows just before it).
+
+        Raises
+        ------
+        InputError
+            For a row the csv module cannot read, or else for the first row of
+            another number of fields than the header.
+        """
+        cells = [[] for _ in indices]
+        n_rows, ragged = 0, None
+        while n_rows < rows:
+            with _reading(self.path, self.encoding):
+                block = list(itertools.islice(self.text, rows - n_rows))
+            if not block:
+                break
+            fields = _plain_fields(
+                block, self.delimiter, self.n_fields
+            ) or _quoted_fields(block, self.delimiter, self.n_fields)
+            if fields is None:
+                fields, n_records, found = self._csv_fields(block)
+                ragged = ragged or found
+            else:
+                n_records = len(fields[0])
+                self.line += len(block)
+            for values, index in zip(cells, indices, strict=True):
+                values += fields[index]
+            n_rows += n_records
+        if ragged is not None:
+            line, n_fields = ragged
+            raise InputError(
+                f"{self.path}, line {line}: expected {self.n_fields} fields as in "
+                f"the header, found {n_fields} (delimiter "
+                f"{describe_delimiter(self.delimiter)}; choose another with "
+                "--delimiter)"
+            )
+        return cells if n_rows else []
+
+    def _csv_fields(self, block):
+        """The fields of the records that start in ``block``, by the csv module.
+
+        The last record may run on past the block, on the next lines of the
+        file. Returns the fields of the records of ``n_fields`` fields, by
+        column, the number of records, and the line and number of fields of
+        the first record of another number of fields (None if none).
+        """
+        lines = itertools.chain(block, _guarded(self.path, self.text, self.encoding))
+        reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+        rows, n_records, ragged = [], 0, None
+        for line, row in _records(reader, self.path, self.line):
+            n_records += 1
+            if len(row) == self.n_fields:
+                rows.append(row)
+            elif ragged is None:
+                ragged = line, len(row)
+            if reader.line_num >= len(block):
+                break
+        self.line += reader.line_num
+        return _columns(rows, self.n_fields), n_records, ragged
+
+
+def _without_nul(cells):
+    """Cells without trailing NUL characters."""
+    if "\0" in "".join(cells):
+        return [cell.rstrip("\0") for cell in cells]
+    return cells
+
+
+def _plain_fields(block, delimiter, n_fields):
+    """The fields of lines without quotes, by column, blank lines left out.
+
+    None when the csv module must read the lines: for quotes, NUL, a carriage
+    return other than before a newline, a line longer than the csv module's
+    field size limit, or a non-blank line without ``n_fields`` fields.
+    """
+    text = "".join(block)
+    if (
+        '"' in text
+        or "\0" in text
+        or max(map(len, block)) > csv.field_size_limit()
+        or ("\r" in text and text.count("\r") != text.count("\r\n"))
+    ):
+        return None
+    lines = text.replace("\r\n", "\n").removesuffix("\n").split("\n")
+    counts = list(map(str.count, lines, itertools.repeat(delimiter)))
+    if counts.count(n_fields - 1) != len(lines):
+        if any(
+            count != n_fields - 1 and not _blank(line, delimiter)
+            for line, count in zip(lines, counts, strict=True)
+        ):
+            return None
+        lines = [
+            line
+            for line, count in zip(lines, counts, strict=True)
+            if count == n_fields - 1
+        ]
+    fields = delimiter.join(lines).split(delimiter) if lines else []
+    if "" in map(str.strip, fields[::n_fields]):  # a blank first field
+        lines = [line for line in lines if not _blank(line, delimiter)]
+        fields = delimiter.join(lines).split(delimiter) if lines else []
+    return [fields[index::n_fields] for index in range(n_fields)]
+
+
+def _quoted_fields(block, delimiter, n_fields):
+    """The fields of whole records, by column, by the csv module; blank ones left out.
+
+    None when the csv module must read the lines one by one (for the line of
+    an error): for a record that does not end in the block, or that the csv
+    module rejects, or a non-blank record without ``n_fields`` fields.
+    """
+    try:
+        rows = list(csv.reader(block, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+    texts = list(map(str.strip, map("".join, rows)))
+    if "" in texts:
+        rows = [row for row, text in zip(rows, texts, strict=True) if text]
+    if any(map(n_fields.__ne__, map(len, rows))):
+        return None
+    return _columns(rows, n_fields)
+
+
+def _columns(rows, n_fields):
+    """Rows of ``n_fields`` fields as columns: lists of str without trailing NUL.
+
+    NUL characters end a cell as NumPy's str arrays read it.
+    """
+    return [_without_nul(list(map(itemgetter(i), rows))) for i in range(n_fields)]
+
+
+def _blank(line, delimiter):
+    """Whether every field of a line is blank (the csv module skips it)."""
+    return not line.replace(delimiter, "").strip()
 
 
 def _open_text(path, encoding):
@@ -225,16 +382,28 @@ def _open_text(path, encoding):
         raise InputError(f"--encoding: unknown encoding {encoding!r}") from None
     raw = path.open("rb")
     if raw.peek(2)[:2] == GZIP_MAGIC:
-        raw = gzip.GzipFile(fileobj=raw)
+        raw.close()
+        raw = gzip.open(path, "rb")  # noqa: SIM115 (the caller closes it)
     return io.TextIOWrapper(
         raw, encoding="utf-8-sig" if codec == "utf-8" else codec, newline=""
     )
 
 
 def _guarded(path, text, encoding):
-    """The lines of ``text``; a decoding or decompression error as an InputError."""
+    """The lines of ``text``; a decoding or decompression error as an InputError.
+
+    Closing the generator leaves ``text`` open (``yield from`` would close it).
+    """
+    with _reading(path, encoding):
+        for line in text:  # noqa: UP028 (not yield from: see above)
+            yield line
+
+
+@contextlib.contextmanager
+def _reading(path, encoding):
+    """A decoding or decompression error of ``path`` as an InputError."""
     try:
-        yield from text
+        yield
     except UnicodeDecodeError:
         raise _decoding_error(path, encoding) from None
     except (OSError, EOFError, zlib.error) as exc:
@@ -266,18 +435,22 @@ def _decoding_error(path, encoding):
     return InputError(f"{path}: not {encoding} text; " + decoding_hint(first))
 
 
-def _records(reader, path):
-    """The non-blank rows of a CSV reader, each with the line it starts on."""
-    start = 1
+def _records(reader, path, offset=0):
+    """The non-blank rows of a CSV reader, each with the line it starts on.
+
+    The reader starts after ``offset`` lines of the file.
+    """
+    start = offset + 1
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
+            if "".join(row).strip():  # a cell that is not blank
                 yield start, row
-            start = reader.line_num + 1
+            start = offset + reader.line_num + 1
     except csv.Error as exc:
         runs_on = (
-            f"; the row runs on to line {reader.line_num}: is a quote unmatched?"
-            if reader.line_num > start
+            f"; the row runs on to line {offset + reader.line_num}: is a quote "
+            "unmatched?"
+            if offset + reader.line_num > start
             else ""
         )
         raise InputError(f"{path}, line {start}: {exc}{runs_on}") from None
@@ -381,6 +554,15 @@ class DaskSource:
         if len({path.suffix.lower() in PARQUET_SUFFIXES for path in paths}) > 1:
             raise InputError("--dask reads files of one format: Parquet or delimited")
         self.frames = [(path, _dask_frame(path, delimiter, encoding)) for path in paths]
+
+    def first(self, columns, function):
+        """``function`` of the first partition of the first file, on the cluster."""
+        import dask
+
+        path, frame = self.frames[0]
+        part = frame[_frame_columns(path, frame, columns)].to_delayed()[0]
+        with _pandas_errors(path):
+            return dask.delayed(_partition_apply)(function, part, path).compute()
 
     def reduce(self, columns, function, combine, stage):
         """Merge ``function`` of every partition, in a tree, on the cluster."""
