@@ -13,6 +13,7 @@ from sklearn_balanced.metrics import (
     PerClassRecallDisplay,
 )
 from sklearn_balanced.utils._optional import check_matplotlib
+from sklearn_balanced.utils._plotting import count_text
 
 PLOT_HINT = 'pip install "sklearn-balanced[plot]"'
 
@@ -41,22 +42,6 @@ def matplotlib_available(purpose):
         )
         return False
     return True
-
-
-def count_text(value):
-    """A count or total weight as text: whole numbers in full, others to 6 digits.
-
-    Examples
-    --------
-    >>> from sklearn_balanced._cli._figures import count_text
-    >>> count_text(123456789.0), count_text(0.29 * 100), count_text(2.5)
-    ('123456789', '29', '2.5')
-    """
-    if abs(value) < 1e15:
-        whole = round(value)
-        if abs(value - whole) <= 1e-9 * max(abs(value), 1.0):
-            return f"{whole:.0f}"
-    return f"{value:.6g}"
 
 
 def new_figure(width, height, *, ncols=1, nrows=1):
@@ -153,8 +138,6 @@ def recall_figure(report):
     ).plot(ax=ax)
     for text, r, n in zip(display.value_texts_, recall, support, strict=True):
         text.set_text(f"{r:.3f}\n{count_text(r * n)} of {count_text(n)}")
-    names = [f"{row['label']}\n(n={count_text(row['support'])})" for row in rows]
-    ax.set_xticks(range(len(rows)), names)
     interval = report["interval"]
     ax.axhspan(
         interval["low"],

@@ -10,8 +10,9 @@ import io
 from html import escape
 
 import sklearn_balanced
-from sklearn_balanced._cli._figures import PLOT_HINT, count_text, report_figures
+from sklearn_balanced._cli._figures import PLOT_HINT, report_figures
 from sklearn_balanced._cli._report import IN_SAMPLE_NOTE, interval_note
+from sklearn_balanced.utils._plotting import count_text
 
 PNG_DPI = 144
 CSS_DPI = 96

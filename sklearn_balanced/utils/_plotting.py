@@ -29,3 +29,19 @@ def step_abscissa(thresholds):
     margin = 0.05 * (high - low) if high > low else 0.05 * max(abs(high), 1.0)
     x = np.r_[thresholds[finite], high + margin]
     return x, np.r_[finite, 0]
+
+
+def count_text(value):
+    """A count or total weight as text: whole numbers in full, others to 6 digits.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._plotting import count_text
+    >>> count_text(123456789.0), count_text(0.29 * 100), count_text(2.5)
+    ('123456789', '29', '2.5')
+    """
+    if abs(value) < 1e15:
+        whole = round(value)
+        if abs(value - whole) <= 1e-9 * max(abs(value), 1.0):
+            return f"{whole:.0f}"
+    return f"{value:.6g}"

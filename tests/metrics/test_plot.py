@@ -359,6 +359,10 @@ def test_per_class_recall_constructor(pyplot):
     display = PerClassRecallDisplay([0.2, 0.8, 0.5], [10, 5, 1]).plot()
     assert display.mean_line_.get_ydata()[0] == pytest.approx(0.5)
     assert display.support_texts_[0].get_text() == "0\n(n=10)"
+    # Supports of large counts and total weights are written in full.
+    large = PerClassRecallDisplay([0.5, 0.5], [98765432, 2.5]).plot()
+    ticks = [text.get_text() for text in large.support_texts_]
+    assert ticks == ["0\n(n=98765432)", "1\n(n=2.5)"]
     with pytest.raises(ValueError, match="same length"):
         PerClassRecallDisplay([0.2, 0.8], [10]).plot()
     with pytest.raises(ValueError, match="display_labels has 1 entries"):

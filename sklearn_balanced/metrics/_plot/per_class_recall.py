@@ -9,7 +9,7 @@ from sklearn_balanced.metrics._balanced_accuracy import (
 )
 from sklearn_balanced.metrics._counts import confusion_counts
 from sklearn_balanced.utils._optional import check_matplotlib
-from sklearn_balanced.utils._plotting import prepare_axes
+from sklearn_balanced.utils._plotting import count_text, prepare_axes
 
 
 class PerClassRecallDisplay:
@@ -142,7 +142,7 @@ class PerClassRecallDisplay:
         names = [str(label) for label in labels]
         if show_support:
             names = [
-                f"{name}\n(n={value:g})"
+                f"{name}\n(n={count_text(value)})"
                 for name, value in zip(names, support, strict=True)
             ]
         self.ax_.set_xticks(positions, names)
