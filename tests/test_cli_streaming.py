@@ -91,6 +91,25 @@ def test_bins_then_exact_pass_find_the_in_memory_threshold(tmp_path, monkeypatch
     assert summarise_counts(counted) == build_report(read_table(path), **options)
 
 
+def test_refining_passes_in_bounded_bins_find_the_in_memory_threshold(
+    tmp_path, monkeypatch
+):
+    # Candidate bins holding more distinct scores than REFINE_BINS are binned
+    # again, pass after pass, until the threshold is exact.
+    monkeypatch.setattr(report_module, "SCORE_BINS", 8)
+    monkeypatch.setattr(report_module, "REFINE_BINS", 8)
+    table = _table(2000, [0, 1], seed=1)
+    table["s"] = table["s"] + np.arange(2000) * 1e-7  # every score distinct
+    path = _write_csv(tmp_path / "t.csv", table)
+    options = {"y_true": "y", "score": "s", "sample_weight": "w"}
+    stages = _Stages()
+    read = partial(iter_chunks, rows=300)
+    counted = count_files([path], read=read, progress=stages, **options)
+    assert counted.scores.exact
+    assert stages.stages.count("refining the threshold") >= 2
+    assert summarise_counts(counted) == build_report(read_table(path), **options)
+
+
 def test_parquet_directory_glob_and_csv_agree(tmp_path, capsys):
     pandas = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")

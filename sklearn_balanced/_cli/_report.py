@@ -1,6 +1,7 @@
 """The ``report`` sub-command: per-class recall, balanced accuracy, its interval."""
 
 import contextlib
+import copy
 import json
 import operator
 import sys
@@ -34,6 +35,10 @@ JSON_SCHEMA_VERSION = 1
 #: Bins of the counting pass over the scores of files: ``ScoreCounts(max_bins=)``
 #: bins line up in every chunk; the pass after it is exact where the optimum may be.
 SCORE_BINS = 1 << 16
+#: Bins of each pass over the scores of the bins that may hold the best
+#: threshold: exact when they hold fewer distinct scores, otherwise another
+#: pass follows, so that memory stays bounded whatever the number of rows.
+REFINE_BINS = 1 << 19
 
 
 def _resolve_pos_label(pos_label, classes):
@@ -415,8 +420,9 @@ def count_source(source, *, y_true, y_pred, score, pos_label, sample_weight):
     (the scores in the ``SCORE_BINS`` bins of :class:`ScoreCounts`, which line
     up in all chunks) and gathers the distinct labels. Where a guess was wrong,
     a second pass counts again with what the first found. Where the bins leave
-    the best threshold uncertain, a last pass counts exactly the scores of the
-    bins that may hold it (:meth:`ScoreCounts.refine`).
+    the best threshold uncertain, a pass counts the scores of the bins that may
+    hold it (:meth:`ScoreCounts.refine`) in at most ``REFINE_BINS`` bins:
+    exactly when they are fewer, otherwise a further pass follows.
 
     Parameters
     ----------
@@ -459,10 +465,10 @@ def count_source(source, *, y_true, y_pred, score, pos_label, sample_weight):
         guess = found
     counts, scores = counted.counts, counted.scores
     _check_counted_weights(counts, classes, sample_weight)
-    if scores is not None and scores.optimality_gap() > 0.0:
+    while scores is not None and not scores.exact:
         refine = partial(
             _chunk_refined,
-            coarse=scores,
+            empty=scores.refine(max_bins=REFINE_BINS),
             columns=columns,
             kind=guess.kind,
             positive=positive,
@@ -631,12 +637,12 @@ def _add(first, second):
     )
 
 
-def _chunk_refined(chunk, coarse, columns, kind, positive):
-    """The score counts of a chunk, exact inside the candidate bins of ``coarse``."""
+def _chunk_refined(chunk, empty, columns, kind, positive):
+    """The score counts of a chunk, by a copy of the refined ``empty`` counts."""
     weights = None
     if "--sample-weight" in columns:
         weights = _weights(chunk, columns["--sample-weight"])
-    return coarse.refine().update(
+    return copy.copy(empty).update(
         _labels(chunk, columns["--y-true"], "--y-true", kind),
         _numbers(chunk, columns["--score"], "--score"),
         pos_label=positive,

@@ -330,6 +330,28 @@ class ScoreCounts:
         _, best, upper, _ = self._search("middle")
         return float(max(np.max(upper, initial=-np.inf) - best, 0.0))
 
+    @property
+    def exact(self):
+        """Whether :meth:`best_threshold` is that of every score counted apart.
+
+        True when no bin of several scores may hold, or tie with, the best
+        balanced accuracy: :meth:`best_threshold` is then the threshold of
+        :func:`balanced_accuracy_curve` on the counted samples (for any
+        ``tie_break``). A zero :meth:`optimality_gap` is not enough: a bin on
+        a plateau of best values can only widen the plateau, which moves its
+        middle. Refine and count again until it is True.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> y_true, y_score = [0, 0, 1, 0, 1, 1], [0.1, 0.2, 0.3, 0.6, 0.7, 0.9]
+        >>> counts = ScoreCounts(edges=[0.5]).update(y_true, y_score)
+        >>> counts.exact, counts.refine().update(y_true, y_score).exact
+        (False, True)
+        """
+        _, best, upper, _ = self._search("middle")
+        return not _candidates(upper, best).any()
+
     def refine(self, *, max_bins=None):
         """Counts for a second pass over the data, exact where the optimum may be.
 
@@ -342,14 +364,19 @@ class ScoreCounts:
         Parameters
         ----------
         max_bins : int, default=None
-            Bins for the second pass (another pass and refinement is then
-            needed if its gap is not zero); None counts the scores of the
-            candidate bins exactly.
+            Bound the memory of the next pass: the scores of the candidate bins
+            are counted in at most ``max_bins`` bins (exactly when they hold at
+            most ``max_bins`` distinct scores). Refine and count again while
+            the counts are not :attr:`exact`: each pass leaves fewer scores
+            in the candidate bins, and a pass whose bins all stay candidates is
+            followed by an exact one, so the loop ends. None counts the scores
+            of the candidate bins exactly, in one pass (memory proportional to
+            their number of distinct scores).
 
         Returns
         -------
         counts : ScoreCounts
-            Empty counts for the second pass.
+            Empty counts for the next pass.
 
         Examples
         --------
@@ -359,15 +386,29 @@ class ScoreCounts:
         >>> fine = fine.update(y_true, y_score)
         >>> fine.best_threshold(), fine.optimality_gap()
         (0.25, 0.0)
+
+        In bounded memory, pass after pass:
+
+        >>> counts = ScoreCounts(max_bins=2).update(y_true, y_score)
+        >>> while not counts.exact:
+        ...     counts = counts.refine(max_bins=2).update(y_true, y_score)
+        >>> counts.best_threshold()
+        0.25
         """
         _, best, upper, bins = self._search("middle")
-        # A tie with the best (select_plateau's tolerance), up to the rounding
-        # of the bound itself.
-        candidate = upper >= best - 2 * COUNT_TIE_TOLERANCE
+        candidate = _candidates(upper, best)
+        window = bins.take(candidate)
+        windows = np.column_stack([window.low, window.high])[::-1]
+        if self._windows is not None and (
+            np.count_nonzero(candidate) >= self._bins.low.shape[0]
+            or np.array_equal(windows, self._windows)
+        ):
+            # Every bin of this pass may still hold the optimum: binned again,
+            # the same scores would give the same bins. Count them exactly.
+            max_bins = None
         refined = ScoreCounts(max_bins=max_bins)
         refined._frozen = bins.take(~candidate)
-        window = bins.take(candidate)
-        refined._windows = np.column_stack([window.low, window.high])[::-1]
+        refined._windows = windows
         refined._classes, refined._pos_label = self._classes, self._pos_label
         return refined
 
@@ -715,6 +756,15 @@ def _steps_between_bins(curve, high, coarse):
     values[insides] = curve.balanced_accuracy[:-1][coarse]
     feasible[insides] = False
     return thresholds, values, feasible
+
+
+def _candidates(upper, best):
+    """The bins whose upper bound reaches ``best``: they may hold the optimum.
+
+    Reaching means a tie (select_plateau's tolerance), up to the rounding of
+    the bound itself.
+    """
+    return upper >= best - 2 * COUNT_TIE_TOLERANCE
 
 
 def _upper_bounds(bins):

@@ -630,7 +630,7 @@ def test_refining_in_several_passes_reaches_the_exact_threshold():
         for chunk in np.array_split(np.arange(20_000), 3):
             counts.update(y_true[chunk], y_score[chunk], sample_weight=weights[chunk])
         passes += 1
-        if counts.optimality_gap() == 0.0:
+        if counts.exact:
             break
         counts = counts.refine(max_bins=8 if passes < 3 else None)
     assert passes > 2
@@ -644,3 +644,73 @@ def test_refining_exact_counts_changes_nothing():
     again = exact.refine().update(y_true, y_score)
     _assert_same_curve(again.curve(), exact.curve())
     assert repr(again) == "ScoreCounts(n_bins=4, refined, n_samples=4)"
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(
+    problem=_unweighted_scores(),
+    data=st.data(),
+    max_bins=st.integers(2, 8),
+    weighting=st.sampled_from(["none", "integers", "zeros"]),
+)
+def test_refining_in_bounded_bins_ends_at_the_exact_threshold(
+    problem, data, max_bins, weighting
+):
+    # Passes of at most max_bins bins, each over the data in another split,
+    # until the gap is zero: the loop ends, and at the in-memory threshold.
+    y_true, y_score = problem
+    if not y_true.any():
+        y_true[0] = 1
+    weights = None
+    if weighting != "none":
+        low = 0 if weighting == "zeros" else 1
+        weights = np.array(
+            data.draw(
+                st.lists(
+                    st.integers(low, 3),
+                    min_size=y_true.size,
+                    max_size=y_true.size,
+                )
+            ),
+            dtype=float,
+        )
+        weights[np.flatnonzero(y_true)[0]] = 1.0  # a positive of positive weight
+        weights[y_true == 0] = np.maximum(weights[y_true == 0], 0)
+
+    def count(counts):
+        n_parts = data.draw(st.integers(1, min(4, y_true.size)))
+        for part in np.array_split(np.arange(y_true.size), n_parts):
+            part_weights = None if weights is None else weights[part]
+            counts = counts.update(
+                y_true[part], y_score[part], sample_weight=part_weights
+            )
+        return counts
+
+    counts = count(ScoreCounts(max_bins=max_bins))
+    n_passes = 1
+    while not counts.exact:
+        assert n_passes <= y_true.size + 1  # every pass leaves fewer scores
+        counts = count(counts.refine(max_bins=max_bins))
+        n_passes += 1
+    curve = balanced_accuracy_curve(y_true, y_score, sample_weight=weights)
+    for tie_break in ("middle", "lowest", "highest"):
+        assert counts.best_threshold(tie_break) == curve.best_threshold(tie_break)
+
+
+def test_refining_zero_weight_scores_on_the_best_plateau_ends():
+    # Bins of zero weight on the best plateau bound nothing away: every bin of
+    # a pass stays a candidate, so the next pass counts them exactly.
+    rng = np.random.default_rng(0)
+    y_true = np.r_[1, 0, np.zeros(1000, dtype=int)]
+    y_score = np.r_[2.0, -2.0, rng.uniform(-1.0, 1.0, 1000)]
+    weights = np.r_[1.0, 1.0, np.zeros(1000)]
+    counts = ScoreCounts(max_bins=16).update(y_true, y_score, sample_weight=weights)
+    passes = 1
+    while not counts.exact:
+        counts = counts.refine(max_bins=16).update(
+            y_true, y_score, sample_weight=weights
+        )
+        passes += 1
+    assert passes <= 4
+    expected = balanced_accuracy_curve(y_true, y_score, sample_weight=weights)
+    assert counts.best_threshold() == expected.best_threshold()
