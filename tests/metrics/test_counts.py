@@ -433,18 +433,26 @@ def test_binned_bound_is_certified_and_refine_finds_the_exact_threshold(
     best = np.nanmax(expected.balanced_accuracy)
     assert reached <= best
     assert best - reached <= coarse.optimality_gap() + 1e-12
-    refined = coarse.refine()
+    _check_exact_second_pass(
+        coarse.refine(), data.draw, (y_true, y_score, weights, pos_label), expected
+    )
+
+
+def _check_exact_second_pass(refined, draw, problem, expected):
+    """Count ``problem`` again in random chunks and trees: the exact threshold."""
+    y_true, y_score, weights, pos_label = problem
     fine = _merge_in_some_tree(
-        data.draw,
+        draw,
         _count_scores(
             lambda: _empty_like(refined),
             y_true,
             y_score,
             weights,
             pos_label,
-            _chunks(data.draw, y_true.shape[0]),
+            _chunks(draw, y_true.shape[0]),
         ),
     )
+    assert fine.exact
     assert fine.optimality_gap() == 0.0
     for tie_break in TIE_BREAKS:
         assert fine.best_threshold(tie_break) == expected.best_threshold(tie_break)
@@ -541,21 +549,9 @@ def test_max_bins_are_the_same_for_any_split_and_merge_tree(problem, data, max_b
     if np.isnan(expected.balanced_accuracy).all():
         return
     assert merged.optimality_gap() == whole.optimality_gap()
-    refined = merged.refine()
-    fine = _merge_in_some_tree(
-        data.draw,
-        _count_scores(
-            lambda: _empty_like(refined),
-            y_true,
-            y_score,
-            None,
-            None,
-            _chunks(data.draw, y_true.shape[0]),
-        ),
+    _check_exact_second_pass(
+        merged.refine(), data.draw, (y_true, y_score, None, None), expected
     )
-    assert fine.optimality_gap() == 0.0
-    for tie_break in TIE_BREAKS:
-        assert fine.best_threshold(tie_break) == expected.best_threshold(tie_break)
 
 
 def test_merged_partitions_bound_the_optimum_as_one_stream_does():
