@@ -151,9 +151,12 @@ def count_pairs(
                 xp, y_true, y_pred, sample_weight, squares, allow_all_zero
             )
     y_true, y_pred = check_targets(y_true, y_pred)
-    weights, exponent, smallest = _check_weights(
-        sample_weight, y_true.shape[0], allow_all_zero
-    )
+    weights = _weight_array(sample_weight, y_true.shape[0])
+    if weights is not None:
+        pairs = _count_ordinary_weights(y_true, y_pred, weights, squares)
+        if pairs is not None:
+            return pairs
+    weights, exponent, smallest = _scaled_weights(weights, allow_all_zero)
     counting = _Counting(
         weighted=weights is not None,
         zero_weights=weights is not None and smallest == 0,
@@ -166,26 +169,63 @@ def count_pairs(
     return pairs._replace(exponent=exponent)
 
 
-def _check_weights(sample_weight, n_samples, allow_all_zero):
-    """Validate NumPy sample weights and bring them to a safe scale.
+def _weight_array(sample_weight, n_samples):
+    """NumPy sample weights of a valid layout, as float64 (values unchecked).
+
+    The input itself when it is float64: it is never modified.
+    """
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight)
+    check_weight_layout(
+        weights.shape, weights.dtype, n_samples, numeric=weights.dtype.kind in "biuf"
+    )
+    return weights.astype(np.float64, copy=False)
+
+
+def _count_ordinary_weights(y_true, y_pred, weights, squares):
+    """Counts of small-range integer labels, their weights checked on the way.
+
+    The smallest weight rules out NaN and negative weights; the total weight
+    counted then rules out infinite ones and bounds the largest weight: a total
+    in ``[2 n 2**-64, 2**63)`` keeps it where weights are summed as given (see
+    ``weight_exponent``), with no second reduction over the weights.
+
+    Returns
+    -------
+    pairs : PairCounts or None
+        The counts (``exponent`` 0); None when the labels are not small-range
+        integers or the weights are not ordinary (NaN, negative, infinite,
+        all zero, of an extreme scale): the caller then checks them in full.
+    """
+    smallest = float(np.min(weights))
+    if not smallest >= 0:  # NaN or negative
+        return None
+    counting = _Counting(weighted=True, zero_weights=smallest == 0, squares=squares)
+    with np.errstate(over="ignore", invalid="ignore"):
+        pairs = count_small_integers(y_true, y_pred, weights, counting)
+        if pairs is None:
+            return None
+        total = float(pairs.counts.sum())
+    lowest = 2 * weights.shape[0] * 2.0**-_WEIGHT_RANGE
+    return pairs if lowest <= total < 2.0 ** (_WEIGHT_RANGE - 1) else None
+
+
+def _scaled_weights(weights, allow_all_zero):
+    """Check float64 sample weights and bring them to a safe scale.
 
     Returns
     -------
     weights : ndarray of shape (n_samples,) of float64 or None
-        The weights in units of ``2**exponent`` (the input itself when it is
-        float64 and needs no scaling: it is never modified).
+        The weights in units of ``2**exponent`` (the input itself when it
+        needs no scaling: it is never modified).
     exponent : int
         See ``weight_exponent``.
     smallest : float
         The smallest weight (zero weights still make their labels classes).
     """
-    if sample_weight is None:
+    if weights is None:
         return None, 0, 1.0
-    weights = np.asarray(sample_weight)
-    check_weight_layout(
-        weights.shape, weights.dtype, n_samples, numeric=weights.dtype.kind in "biuf"
-    )
-    weights = weights.astype(np.float64, copy=False)
     smallest, largest = check_weight_values(np, weights, allow_all_zero=allow_all_zero)
     return *scale_weights(np, weights, largest), smallest
 
@@ -455,7 +495,8 @@ class _ChunkCodes:
 
 def _shift(chunk, low):
     """Codes of small-range integer labels: the labels minus the smallest one."""
-    chunk = chunk.astype(np.intp, copy=False)
+    if chunk.dtype != np.intp:
+        chunk = chunk.astype(np.intp)
     return chunk - low if low else chunk
 
 
@@ -810,25 +851,27 @@ def count_small_integers(y_true, y_pred, weights, counting):
     low = high = None
     table = None
     for truth, pred, chunk_weights in _chunks(y_true, y_pred, weights):
-        codes = None if table is None else (_shift(truth, low), _shift(pred, low))
-        if codes is None or not all(_below(c, table.n_codes) for c in codes):
-            chunk_low = min(int(truth.min()), int(pred.min()))
-            chunk_high = max(int(truth.max()), int(pred.max()))
-            shift = 0 if table is None else low - min(low, chunk_low)
-            low = chunk_low if low is None else min(low, chunk_low)
-            high = chunk_high if high is None else max(high, chunk_high)
-            if high - low >= _MAX_TABLE_CODES or high > np.iinfo(np.intp).max:
-                return None
-            table = _PairTable(high - low + 1, counting, table, shift)
-            codes = (_shift(truth, low), _shift(pred, low))
-        table.add(*codes, chunk_weights)
+        if table is not None:
+            true_codes, pred_codes = _shift(truth, low), _shift(pred, low)
+            if _below(true_codes, table.n_codes) and _below(pred_codes, table.n_codes):
+                table.add(true_codes, pred_codes, chunk_weights)
+                continue
+        chunk_low = min(int(truth.min()), int(pred.min()))
+        chunk_high = max(int(truth.max()), int(pred.max()))
+        shift = 0 if table is None else low - min(low, chunk_low)
+        low = chunk_low if low is None else min(low, chunk_low)
+        high = chunk_high if high is None else max(high, chunk_high)
+        if high - low >= _MAX_TABLE_CODES or high > np.iinfo(np.intp).max:
+            return None
+        table = _PairTable(high - low + 1, counting, table, shift)
+        table.add(_shift(truth, low), _shift(pred, low), chunk_weights)
     classes = np.arange(low, high + 1).astype(np.result_type(y_true, y_pred))
     return table.pairs(classes)
 
 
 def _below(codes, n_codes):
     """Whether every code lies in ``0 .. n_codes - 1`` (negative ones wrap high)."""
-    return int(codes.view(np.uintp).max()) < n_codes
+    return int(np.maximum.reduce(codes.view(np.uintp))) < n_codes
 
 
 def _chunks(y_true, y_pred, weights, size=_CHUNK):
@@ -853,6 +896,7 @@ class _PairTable:
         self.n_codes = n_codes
         dtype = np.float64 if counting.weighted else np.int64
         self.counts = np.zeros((n_codes, n_codes), dtype=dtype)
+        self.flat = self.counts.reshape(-1)  # a view, summed into chunk by chunk
         self.seen = (
             np.zeros((n_codes, n_codes), bool) if counting.zero_weights else None
         )
@@ -869,8 +913,7 @@ class _PairTable:
         """Count a chunk of codes (``intp`` arrays) and their weights (or None)."""
         code = truth * self.n_codes
         code += pred
-        counts = np.bincount(code, weights, minlength=self.n_codes * self.n_codes)
-        self.counts += counts.reshape(self.counts.shape)
+        self.flat += np.bincount(code, weights, minlength=self.flat.shape[0])
         if self.seen is not None:
             self.seen.reshape(-1)[code[weights == 0]] = True
         if self.squares is not None:
@@ -1235,7 +1278,7 @@ def _check_namespace_weights(xp, sample_weight, n_samples, device, allow_all_zer
     """Check Array API sample weights, with the messages of the NumPy path.
 
     Returns the weights in units of ``2**exponent``, the exponent and the
-    smallest weight, as ``_check_weights`` does.
+    smallest weight, as ``_scaled_weights`` does.
     """
     weights = xp.asarray(sample_weight, device=device)
     numeric = xp.isdtype(weights.dtype, ("bool", "integral", "real floating"))

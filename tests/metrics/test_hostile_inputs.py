@@ -125,7 +125,12 @@ def test_masked_targets_are_read_as_scikit_learn_reads_them(masked):
 # --- weights of extreme scale -------------------------------------------------------
 
 
-@pytest.mark.parametrize("weight", [5e-324, 1e-200, 1e-100, 1e100, 1e200, 1e308])
+@pytest.mark.parametrize(
+    "weight",
+    # Around the ends of the ordinary range, whose weights are counted with one
+    # check of their smallest value: totals near 2**63 and 2 n 2**-64.
+    [5e-324, 1e-200, 1e-100, 2.0**-64, 2.0**-58, 2.0**52, 2.0**60, 1e100, 1e200, 1e308],
+)
 def test_equal_extreme_weights_change_nothing(weight):
     weights = np.full(Y_TRUE.shape[0], weight)
     with warnings.catch_warnings():
