@@ -60,7 +60,7 @@ def _recalls(correct, support, zero_division, labels_given):
     return recall, empty
 
 
-def _mean_recall(recall, empty, zero_division, adjusted):
+def mean_recall(recall, empty, zero_division, adjusted=False):
     """Average the per-class recalls into a (possibly adjusted) balanced accuracy."""
     if zero_division == "warn":
         recall = recall[~empty]
@@ -110,4 +110,4 @@ def recall_summary(counts, *, zero_division="warn", adjusted=False, labels_given
     recall, empty = _recalls(
         counts.correct, counts.support, zero_division, labels_given
     )
-    return recall, _mean_recall(recall, empty, zero_division, adjusted)
+    return recall, mean_recall(recall, empty, zero_division, adjusted)

@@ -3,11 +3,9 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_balanced.metrics._balanced_accuracy import (
-    balanced_accuracy_score,
-    per_class_recall,
-)
+from sklearn_balanced.metrics._balanced_accuracy import per_class_recall
 from sklearn_balanced.metrics._counts import confusion_counts
+from sklearn_balanced.metrics._recall import mean_recall
 from sklearn_balanced.utils._optional import check_matplotlib
 from sklearn_balanced.utils._plotting import count_text, prepare_axes
 
@@ -232,13 +230,8 @@ class PerClassRecallDisplay:
             sample_weight=sample_weight,
             zero_division=zero_division,
         )
-        balanced_accuracy = balanced_accuracy_score(
-            y_true,
-            y_pred,
-            labels=shown,
-            sample_weight=sample_weight,
-            zero_division=zero_division,
-        )
+        # Their mean as balanced_accuracy_score takes it, without counting again.
+        balanced_accuracy = mean_recall(recall, support == 0, zero_division)
         display = cls(
             recall,
             support,
