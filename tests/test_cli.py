@@ -16,6 +16,7 @@ import pytest
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 
+from sklearn_balanced import ConfusionCounts
 from sklearn_balanced import _demo as demo_module
 from sklearn_balanced._cli import _report as report_module
 from sklearn_balanced._cli import main
@@ -761,3 +762,15 @@ def test_quick_start_uses_the_demo_data_and_shows_its_numbers():
     runner.run(test)
     assert runner.failures == 0
     assert runner.tries > 10
+
+
+def test_report_writes_large_supports_in_full():
+    # Tens of millions of streamed rows: supports as whole numbers, not 1.2e+07.
+    counts = ConfusionCounts.from_confusion_matrix([[12345678, 2], [3, 98765432]])
+    counted = report_module.ReportCounts(counts, np.array([0, 1]), 111111115)
+    text = report_module.format_report(
+        report_module.summarise_counts(counted), source="big"
+    )
+    assert " 12345680" in text
+    assert " 98765435" in text
+    assert "e+07" not in text

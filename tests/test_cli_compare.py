@@ -9,7 +9,7 @@ import pytest
 
 from sklearn_balanced import compare_balanced_accuracy
 from sklearn_balanced._cli import main
-from sklearn_balanced._cli._compare import build_comparison
+from sklearn_balanced._cli._compare import build_comparison, per_class_rows
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,19 @@ def test_subprocess_help_lists_compare():
     )
     assert result.returncode == 0
     assert "--y-pred-b COL" in result.stdout
+
+
+def test_per_class_counts_are_written_in_full():
+    row = {
+        "label": 0,
+        "support": 98765432.0,
+        "both_right": 90000000.0,
+        "only_a_right": 5000000.0,
+        "only_b_right": 1234567.0,
+        "both_wrong": 2530865.0,
+        "recall_a": 0.96,
+        "recall_b": 0.92,
+        "recall_difference": 0.04,
+    }
+    cells = per_class_rows({"per_class": [row]})[0]
+    assert cells[1:6] == ["98765432", "90000000", "5000000", "1234567", "2530865"]

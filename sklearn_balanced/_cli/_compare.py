@@ -12,6 +12,7 @@ from sklearn_balanced._cli._table import (
     parse_weights,
     read_table,
 )
+from sklearn_balanced.utils._plotting import count_text
 
 JSON_SCHEMA_VERSION = 1
 METHODS = ("posterior", "bootstrap", "bootstrap-percentile")
@@ -324,8 +325,8 @@ def per_class_rows(comparison):
     return [
         [
             str(row["label"]),
-            f"{row['support']:.6g}",
-            *(f"{row[key]:.6g}" for key in _OUTCOME_KEYS),
+            count_text(row["support"]),
+            *(count_text(row[key]) for key in _OUTCOME_KEYS),
             f"{row['recall_a']:.4f}",
             f"{row['recall_b']:.4f}",
             _signed(row["recall_difference"]),

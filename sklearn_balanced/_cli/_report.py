@@ -29,6 +29,7 @@ from sklearn_balanced._cli._table import (
     parse_weights,
 )
 from sklearn_balanced.metrics import ConfusionCounts, ScoreCounts
+from sklearn_balanced.utils._plotting import count_text
 
 DEFAULT_THRESHOLD = 0.5
 JSON_SCHEMA_VERSION = 1
@@ -876,7 +877,8 @@ def format_report(report, *, source):
         f"{'class':<{label_width}}  {'recall':>7}  {'support':>9}",
     ]
     lines += [
-        f"{row['label']!s:<{label_width}}  {row['recall']:>7.4f}  {row['support']:>9g}"
+        f"{row['label']!s:<{label_width}}  {row['recall']:>7.4f}  "
+        f"{count_text(row['support']):>9}"
         for row in report["per_class"]
     ]
     interval = report["interval"]
