@@ -643,7 +643,7 @@ def _chunk_refined(chunk, empty, columns, kind, positive):
     weights = None
     if "--sample-weight" in columns:
         weights = _weights(chunk, columns["--sample-weight"])
-    return copy.copy(empty).update(
+    return copy.deepcopy(empty).update(
         _labels(chunk, columns["--y-true"], "--y-true", kind),
         _numbers(chunk, columns["--score"], "--score"),
         pos_label=positive,
