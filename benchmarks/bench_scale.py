@@ -16,6 +16,14 @@ three runs, after one that has every worker import the package):
 - where the data fit in memory: the same on NumPy arrays, the threshold by the
   exact in-memory sweep (``balanced_accuracy_curve``, which sorts the scores).
 
+Then the binary case of the issue, on the same cluster: int8 labels and
+predictions, float64 scores ``U(0, 1) * 0.6 + 0.25 * y`` (every score distinct):
+
+- ``balanced_accuracy_score`` on the int8 arrays and on int64 copies, against
+  ``da.bincount(y.astype("int64") * 2 + p)`` (best of three each);
+- ``tune_threshold`` on the Dask arrays (bounded bins, refined pass after pass
+  to the exact threshold), with the workers' peak RSS before and after.
+
 Also: the peak of the client's Python allocations (tracemalloc) and each
 worker's peak RSS.
 
@@ -24,9 +32,11 @@ and weights: 10 Parquet files, and the same as 10 CSV files, in a subprocess
 (wall time and peak RSS); against the in-memory reader of one file
 (``read_table`` then ``build_report``) on the same rows as one CSV file.
 
-Goals: counting within 1.5x of the one-liner; the Dask threshold faster than the
-in-memory sweep, and the same threshold; CLI peak RSS at most 300 MB whatever the
-number of rows; at least 1e6 rows/s per core from Parquet.
+Goals: counting within 1.5x of the one-liner, int8 no slower than int64; the Dask
+threshold faster than the in-memory sweep, and the same threshold;
+``tune_threshold`` adds to the workers' peak RSS an amount bounded by the blocks
+and the bins, not by the rows; CLI peak RSS at most 300 MB whatever the number of
+rows; at least 1e6 rows/s per core from Parquet.
 
 Run ``python benchmarks/bench_scale.py [--quick | --full] [--cli-only]``
 (``--cli-only``: part (b) only).
@@ -90,6 +100,59 @@ def _persisted(n_rows, chunk_rows):
     data = _data(n_rows, chunk_rows)
     wait(list(data))
     return data
+
+
+def _binary_data(n_rows, chunk_rows):
+    """int8 labels and predictions, and scores ``U(0, 1) * 0.6 + 0.25 * y``."""
+    import dask
+    import dask.array as da
+    from distributed import wait
+
+    rng = da.random.default_rng(1)
+    y = (rng.random(n_rows, chunks=chunk_rows) < 0.5).astype(np.int8)
+    p = (rng.random(n_rows, chunks=chunk_rows) < 0.5).astype(np.int8)
+    score = rng.random(n_rows, chunks=chunk_rows) * 0.6 + 0.25 * y
+    data = dask.persist(y, p, score, y.astype(np.int64), p.astype(np.int64))
+    wait(list(data))
+    return data
+
+
+def bench_binary(client, n_rows, chunk_rows):
+    """Small integer dtypes against the one-liner, and tune_threshold's memory."""
+    import dask.array as da
+
+    from sklearn_balanced.metrics import balanced_accuracy_score
+    from sklearn_balanced.model_selection import tune_threshold
+
+    print(f"int8 labels and predictions, U(0,1)*0.6 + 0.25*y scores, {n_rows:.0e} rows")
+    y, p, score, y64, p64 = _binary_data(n_rows, chunk_rows)
+    balanced_accuracy_score(y, p)
+    _, limit = _timed(
+        lambda: da.bincount(y.astype("int64") * 2 + p, minlength=4).compute(),
+        repeat=3,
+    )
+    _line('da.bincount(y.astype("int64") * 2 + p)', limit, n_rows)
+    for name, labels, predictions in (("int8", y, p), ("int64", y64, p64)):
+        _, seconds = _timed(balanced_accuracy_score, labels, predictions, repeat=3)
+        _line(
+            f"balanced_accuracy_score, {name} (Dask)",
+            seconds,
+            n_rows,
+            f"{seconds / limit:.2f}x the one-liner",
+        )
+    before = _worker_peak_rss(client)
+    result, seconds = _timed(tune_threshold, y, score)
+    _line(
+        "tune_threshold (Dask)",
+        seconds,
+        n_rows,
+        f"worker peak RSS {before / 2**20:.0f} MiB before, "
+        f"{_worker_peak_rss(client) / 2**20:.0f} MiB after",
+    )
+    print(
+        f"threshold {result.threshold:.17g}, score {result.score:.17g}, "
+        f"{result.thresholds.shape[0]} thresholds in the result"
+    )
 
 
 def _worker_peak_rss(client):
@@ -160,6 +223,7 @@ def bench_dask(n_rows, chunk_rows):
         tracemalloc.stop()
         worker_peak = _worker_peak_rss(client)
         print(f"worker peak RSS {worker_peak / 2**20:.0f} MiB")
+        bench_binary(client, n_rows, chunk_rows)
         matrix = counts.reshape(N_CLASSES, N_CLASSES)
         assert np.isclose(ba, np.mean(np.diag(matrix) / matrix.sum(axis=1)))
         if n_rows > 2 * 10**8:

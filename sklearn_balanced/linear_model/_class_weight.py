@@ -162,7 +162,7 @@ def prior_shift(proba_prior, classes, class_weight, class_prior):
     n_classes = class_weight.shape[0]
     effective = class_weight * class_prior
     if isinstance(proba_prior, str) and proba_prior == "balanced":
-        return effective / effective.sum(), np.zeros(n_classes)
+        return normalise(effective)[0], np.zeros(n_classes)
     if isinstance(proba_prior, str):
         needed = class_weight
     else:
@@ -188,5 +188,49 @@ def prior_shift(proba_prior, classes, class_weight, class_prior):
         )
     if isinstance(proba_prior, str):
         return class_prior.copy(), -np.log(class_weight)
-    prior = prior / prior.sum()
-    return prior, np.log(prior) - np.log(effective)
+    prior, log_prior = normalise(prior)
+    return prior, log_prior - np.log(effective)
+
+
+def normalise(values):
+    """Finite values divided by their sum, and the logarithms of that.
+
+    The values are first divided by the power of two that brings the largest
+    into [0.5, 1), so that their sum neither overflows nor underflows whatever
+    their scale (the division is exact for the shares that stay normal floats).
+    A share too small for a normal float64 gets the logarithm of its value as
+    given, less that of the sum: finite, where the share itself may round to 0.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_values,)
+        Non-negative finite numbers, at least one positive.
+
+    Returns
+    -------
+    shares : ndarray of shape (n_values,)
+        ``values / values.sum()``, computed without overflow.
+    log_shares : ndarray of shape (n_values,)
+        Their logarithms: finite for every positive value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.linear_model._class_weight import normalise
+    >>> normalise(np.array([1e308, 0.75e308]))[0]
+    array([0.57142857, 0.42857143])
+    >>> shares, log_shares = normalise(np.array([1.0, 1.0, 5e-324]))
+    >>> shares.tolist(), log_shares.round(2).tolist()
+    ([0.5, 0.5, 0.0], [-0.69, -0.69, -745.13])
+    """
+    _, exponent = np.frexp(values.max())
+    scaled = np.ldexp(values, -exponent)
+    total = scaled.sum()
+    shares = scaled / total
+    normal = shares >= np.finfo(np.float64).tiny
+    log_shares = np.log(np.where(normal, shares, 1.0))
+    # Subnormal (or zero) shares: from the values as given, less log(2**e * total).
+    log_total = exponent * np.log(2.0) + np.log(total)
+    with np.errstate(divide="ignore"):  # log(0) is -inf
+        log_shares[~normal] = np.log(values[~normal]) - log_total
+    return shares, log_shares

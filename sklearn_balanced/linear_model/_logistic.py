@@ -46,10 +46,12 @@ from sklearn_balanced.utils._dask import (
     any_dask,
     as_row_blocks,
     empty_rows,
-    is_dask_collection,
     map_row_blocks,
 )
-from sklearn_balanced.utils._validation import check_sample_weight_nonneg
+from sklearn_balanced.utils._validation import (
+    check_scaled_sample_weight,
+    scale_weights,
+)
 
 _NEWTON_MAX_PARAMS = 200
 _NEWTON_SAMPLES_PER_PARAM = 10
@@ -220,6 +222,12 @@ def _check_several_classes(classes):
 
 
 def _check_total_weight(weight_sum):
+    if not math.isfinite(weight_sum):
+        raise ValueError(
+            "The training weights (sample_weight times class_weight) add up past "
+            "the float64 range; divide sample_weight by a constant (and multiply "
+            "C by it for the same fit)."
+        )
     if not weight_sum > 0:
         raise ValueError(
             "The training samples have a total weight of zero: sample_weight "
@@ -228,8 +236,21 @@ def _check_total_weight(weight_sum):
 
 
 def _on_checked_block(function, dtype, X):
-    """``function`` of a block of samples, checked as :meth:`fit` checks them."""
-    return function(check_array(X, dtype=dtype))
+    """``function`` of a block of samples, checked as :meth:`fit` checks them.
+
+    A partition may hold no rows (a filtered data frame, say): its result has
+    none either.
+    """
+    return function(
+        check_array(
+            X,
+            accept_sparse="csr",
+            dtype=dtype,
+            ensure_min_samples=0,
+            input_name="X",
+            estimator="BalancedLogisticRegression",
+        )
+    )
 
 
 class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
@@ -528,7 +549,8 @@ class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
         )
         classes, codes = encode_labels(y)
         _check_several_classes(classes)
-        sample_weight = check_sample_weight_nonneg(sample_weight, X.shape[0])
+        # In units of 2**exponent, no class total or sum of weights overflows.
+        sample_weight, exponent = check_scaled_sample_weight(sample_weight, X.shape[0])
         self.classes_ = classes
 
         validation = None
@@ -541,6 +563,9 @@ class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
         weight = self.class_weight_[codes]
         if sample_weight is not None:
             weight *= sample_weight
+        # Class weights of any scale too: the sum of the weights stays finite.
+        weight, shift = scale_weights(np, weight)
+        exponent += shift
         weight_sum = weight.sum()
         _check_total_weight(weight_sum)
         self._set_priors(totals)
@@ -548,7 +573,7 @@ class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
             X,
             target_vectors(codes, classes.shape[0]),
             weight,
-            self._alpha(weight_sum),
+            self._alpha(weight_sum, exponent),
             self.fit_intercept,
         )
         scorer = None
@@ -590,8 +615,29 @@ class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
             )
         return self._optimise(loss, counts.n_train, scorer, dtype)
 
-    def _alpha(self, weight_sum):
-        return 0.0 if math.isinf(self.C) else 1.0 / (self.C * weight_sum)
+    def _alpha(self, weight_sum, exponent=0):
+        """The penalty of weights summing to ``weight_sum * 2**exponent``.
+
+        Scaling every weight by ``c`` scales ``C`` by ``c``: with huge weights
+        the penalty may underflow to 0 (the unpenalised fit, to float
+        precision); one too large to represent is an error.
+        """
+        if math.isinf(self.C):
+            return 0.0
+        # C and the weights apart by powers of two: no intermediate overflows.
+        mantissa, c_exponent = math.frexp(self.C)
+        with np.errstate(over="ignore"):
+            alpha = float(
+                np.ldexp(1.0 / (mantissa * weight_sum), -(exponent + c_exponent))
+            )
+            total = float(np.ldexp(weight_sum, exponent))
+        if not math.isfinite(alpha):
+            raise ValueError(
+                f"The penalty 1 / (C * total weight) overflows: C={self.C!r} and "
+                f"a total training weight of {total:.3g} leave no finite penalty; "
+                "scale sample_weight or C up."
+            )
+        return alpha
 
     def _set_priors(self, totals):
         self.class_prior_ = totals / totals.sum()
@@ -704,7 +750,7 @@ class BalancedLogisticRegression(ClassifierMixin, BaseEstimator):
         """``function`` of the checked samples; lazily, block by block, on Dask."""
         check_is_fitted(self)
         dtypes = [np.float64, np.float32]
-        if not is_dask_collection(X):
+        if not any_dask(X):
             X = validate_data(self, X, accept_sparse="csr", dtype=dtypes, reset=False)
             return function(X)
         empty = validate_data(

@@ -20,6 +20,7 @@ from functools import partial
 from typing import NamedTuple
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 
@@ -210,6 +211,11 @@ def _rows(array, rows):
     return None if array is None else array[rows]
 
 
+def _rows_of(X):
+    """A block of samples as the in-memory fit takes it: SciPy sparse as CSR."""
+    return X.tocsr() if issparse(X) else X
+
+
 def _label_counts(y, sample_weight):
     """Counts of the labels against themselves: classes and their total weights."""
     if not y.shape[0]:
@@ -291,7 +297,7 @@ class PartitionedLogLoss(PenalisedLoss):
 def _block_term(encoding, coef, intercept, fit_intercept, order, X, y, sw, held_out):
     codes = encoding.codes(y)
     return data_term(
-        X.astype(encoding.dtype, copy=False),
+        _rows_of(X).astype(encoding.dtype, copy=False),
         target_vectors(codes, encoding.classes.shape[0]),
         encoding.weights(codes, sw, held_out),
         coef,
@@ -333,7 +339,9 @@ def validation_scorer(partitions, encoding, labels, split):
 def _validation_counts(encoding, coef, intercept, X, y, sample_weight, held_out):
     if not held_out.any():
         return ConfusionCounts()
-    scores = linear_scores(X[held_out].astype(encoding.dtype), coef, intercept)
+    scores = linear_scores(
+        _rows_of(X)[held_out].astype(encoding.dtype), coef, intercept
+    )
     return ConfusionCounts().update(
         encoding.codes(y[held_out]),
         predicted_codes(scores),

@@ -43,7 +43,6 @@ from sklearn_balanced.metrics._counts import (
     check_targets,
     encode_union,
     encode_with_labels,
-    scale_weights,
 )
 from sklearn_balanced.metrics._interval import (
     INTERVAL_PARAMS,
@@ -54,7 +53,7 @@ from sklearn_balanced.metrics._interval import (
 )
 from sklearn_balanced.metrics._recall import TARGET_PARAMS
 from sklearn_balanced.utils._compat import validate_params
-from sklearn_balanced.utils._validation import check_sample_weight_nonneg
+from sklearn_balanced.utils._validation import check_scaled_sample_weight
 
 #: The four paired outcomes of a sample, in the column order of the counts.
 OUTCOMES = ("both right", "only a right", "only b right", "both wrong")
@@ -499,10 +498,7 @@ def paired_counts(y_true, y_pred_a, y_pred_b, *, labels=None, sample_weight=None
     y_true, y_pred_a = _check_pair(y_true, y_pred_a, "y_pred_a")
     _, y_pred_b = _check_pair(y_true, y_pred_b, "y_pred_b")
     n_samples = y_true.shape[0]
-    weights = check_sample_weight_nonneg(sample_weight, n_samples)
-    exponent = 0
-    if weights is not None:
-        weights, exponent = scale_weights(np, weights)
+    weights, exponent = check_scaled_sample_weight(sample_weight, n_samples)
     if labels is None:
         classes, true_codes, _, n_codes = encode_union(y_true, y_true)
     else:

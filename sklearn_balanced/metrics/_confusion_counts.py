@@ -19,7 +19,6 @@ from sklearn_balanced.metrics._counts import (
     select_classes,
     sum_by_key,
     union_labels,
-    weight_exponent,
 )
 from sklearn_balanced.metrics._interval import (
     INTERVAL_PARAMS,
@@ -30,7 +29,7 @@ from sklearn_balanced.metrics._interval import (
 from sklearn_balanced.metrics._recall import ZERO_DIVISION, recall_summary
 from sklearn_balanced.utils._compat import validate_params
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays, map_reduce
-from sklearn_balanced.utils._validation import check_weight_values
+from sklearn_balanced.utils._validation import check_weight_values, weight_exponent
 
 _LABELS = {"labels": ["array-like", None]}
 

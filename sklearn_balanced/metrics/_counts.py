@@ -13,7 +13,6 @@ one: ratios of counts (every score) do not change, and no sum of weights, or of
 squared weights, overflows or underflows whatever their scale.
 """
 
-import math
 from functools import partial
 from typing import NamedTuple
 
@@ -24,7 +23,12 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from sklearn_balanced.utils._array_api import is_numpy_namespace, to_numpy
 from sklearn_balanced.utils._compat import get_namespace
-from sklearn_balanced.utils._validation import check_weight_layout, check_weight_values
+from sklearn_balanced.utils._validation import (
+    WEIGHT_RANGE,
+    check_weight_layout,
+    check_weight_values,
+    scale_weights,
+)
 
 #: Number of samples counted per chunk (bounded temporary memory, cache friendly).
 _CHUNK = 1 << 14
@@ -38,11 +42,6 @@ _MAX_DENSE_PAIRS = 1 << 20
 _MAX_LOOKUP_BITS = 22
 #: Number of keys sampled to find most distinct string labels at little cost.
 _KEY_SAMPLE = 1 << 14
-#: Weights whose largest value lies in [2**-_WEIGHT_RANGE, 2**_WEIGHT_RANGE) are
-#: summed as given (scores then match scikit-learn's to the last bit): sums of up
-#: to 2**63 of them or of their squares stay finite, and only squares of weights
-#: over about 1e135 times smaller than the largest underflow. Others are rescaled.
-_WEIGHT_RANGE = 64
 #: Fixed seed of the string hash's multipliers (results never depend on it).
 _HASH_SEED = 20261123
 
@@ -207,8 +206,8 @@ def _count_ordinary_weights(y_true, y_pred, weights, squares):
         if pairs is None:
             return None
         total = float(pairs.counts.sum())
-    lowest = 2 * weights.shape[0] * 2.0**-_WEIGHT_RANGE
-    return pairs if lowest <= total < 2.0 ** (_WEIGHT_RANGE - 1) else None
+    lowest = 2 * weights.shape[0] * 2.0**-WEIGHT_RANGE
+    return pairs if lowest <= total < 2.0 ** (WEIGHT_RANGE - 1) else None
 
 
 def _scaled_weights(weights, allow_all_zero):
@@ -228,54 +227,6 @@ def _scaled_weights(weights, allow_all_zero):
         return None, 0, 1.0
     smallest, largest = check_weight_values(np, weights, allow_all_zero=allow_all_zero)
     return *scale_weights(np, weights, largest), smallest
-
-
-def scale_weights(xp, weights, largest=None):
-    """Bring float64 weights of extreme scale to a safe one, by a power of two.
-
-    Parameters
-    ----------
-    xp : module
-        The weights' namespace (NumPy or an Array API namespace).
-    weights : array of shape (n_samples,)
-        Validated float64 weights, at least one positive (never modified).
-    largest : float, default=None
-        The largest weight, when already known.
-
-    Returns
-    -------
-    weights : array of shape (n_samples,)
-        The weights divided by ``2**exponent`` (``weights`` itself when the
-        exponent is 0).
-    exponent : int
-        See ``weight_exponent``.
-    """
-    exponent = weight_exponent(float(xp.max(weights)) if largest is None else largest)
-    if exponent:
-        weights = weights * 2.0**-exponent
-    return weights, exponent
-
-
-def weight_exponent(largest):
-    """The exponent of the unit in which weights of this largest value are summed.
-
-    0 when the largest weight lies in [2**-64, 2**64): the weights are summed as
-    given. Otherwise the exponent brings the largest weight into [0.5, 1), so that
-    no sum of weights or of squared weights overflows, nor loses weights to
-    underflow, whatever their scale; dividing by a power of two is exact wherever
-    the result is a normal float, and the choice only depends on the largest
-    weight, so that counts of batches merge into the counts of the whole.
-
-    Examples
-    --------
-    >>> from sklearn_balanced.metrics._counts import weight_exponent
-    >>> weight_exponent(3.0), weight_exponent(1e300)
-    (0, 997)
-    """
-    if 2.0**-_WEIGHT_RANGE <= largest < 2.0**_WEIGHT_RANGE:
-        return 0
-    # Bounded below so that 2.0**-exponent is finite.
-    return max(math.frexp(largest)[1], -1021)
 
 
 def check_targets(y_true, y_pred):
@@ -852,7 +803,7 @@ def count_small_integers(y_true, y_pred, weights, counting):
     table = None
     for truth, pred, chunk_weights in _chunks(y_true, y_pred, weights):
         if table is not None:
-            true_codes, pred_codes = _shift(truth, low), _shift(pred, low)
+            true_codes, pred_codes = _table_codes(truth, low), _table_codes(pred, low)
             if _below(true_codes, table.n_codes) and _below(pred_codes, table.n_codes):
                 table.add(true_codes, pred_codes, chunk_weights)
                 continue
@@ -864,14 +815,27 @@ def count_small_integers(y_true, y_pred, weights, counting):
         if high - low >= _MAX_TABLE_CODES or high > np.iinfo(np.intp).max:
             return None
         table = _PairTable(high - low + 1, counting, table, shift)
-        table.add(_shift(truth, low), _shift(pred, low), chunk_weights)
+        table.add(_table_codes(truth, low), _table_codes(pred, low), chunk_weights)
     classes = np.arange(low, high + 1).astype(np.result_type(y_true, y_pred))
     return table.pairs(classes)
 
 
+def _table_codes(chunk, low):
+    """Codes of a chunk of small-range integer labels for :class:`_PairTable`.
+
+    Labels from 0 narrower than ``intp`` (int8 labels of 0 and 1, say) are their
+    own codes, kept in their dtype: the table widens them inside its arithmetic,
+    so no wide copy of either target is made. Others are shifted to ``intp``.
+    """
+    if not low and chunk.dtype.itemsize < np.dtype(np.intp).itemsize:
+        return chunk
+    return _shift(chunk, low)
+
+
 def _below(codes, n_codes):
     """Whether every code lies in ``0 .. n_codes - 1`` (negative ones wrap high)."""
-    return int(np.maximum.reduce(codes.view(np.uintp))) < n_codes
+    unsigned = codes.view(f"u{codes.dtype.itemsize}")
+    return int(np.maximum.reduce(unsigned)) < n_codes
 
 
 def _chunks(y_true, y_pred, weights, size=_CHUNK):
@@ -889,11 +853,17 @@ class _PairTable:
     weights, the pairs of zero-weight samples are recorded apart (their labels
     are classes too); with ``counting.squares``, one more ``bincount`` sums the
     squared weights of each true code. A table built from a ``previous`` one over
-    a range that starts ``shift`` codes lower keeps its counts.
+    a range that starts ``shift`` codes lower keeps its counts. The pair codes of
+    every chunk are written into one buffer, reused: a new array per chunk would
+    cost a fresh mapping of memory where the allocator returns freed memory
+    to the system at once (as Dask's workers ask it to).
     """
 
     def __init__(self, n_codes, counting, previous=None, shift=0):
         self.n_codes = n_codes
+        self.buffer = (
+            np.empty(0, dtype=np.intp) if previous is None else previous.buffer
+        )
         dtype = np.float64 if counting.weighted else np.int64
         self.counts = np.zeros((n_codes, n_codes), dtype=dtype)
         self.flat = self.counts.reshape(-1)  # a view, summed into chunk by chunk
@@ -910,8 +880,12 @@ class _PairTable:
                 self.squares[kept] = previous.squares
 
     def add(self, truth, pred, weights):
-        """Count a chunk of codes (``intp`` arrays) and their weights (or None)."""
-        code = truth * self.n_codes
+        """Count a chunk of codes (integer arrays) and their weights (or None)."""
+        if self.buffer.shape[0] < truth.shape[0]:
+            self.buffer = np.empty(truth.shape[0], dtype=np.intp)
+        code = np.multiply(
+            truth, self.n_codes, out=self.buffer[: truth.shape[0]], dtype=np.intp
+        )
         code += pred
         self.flat += np.bincount(code, weights, minlength=self.flat.shape[0])
         if self.seen is not None:

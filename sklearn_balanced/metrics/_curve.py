@@ -13,7 +13,7 @@ from sklearn.utils import check_array, check_consistent_length, column_or_1d
 from sklearn.utils.multiclass import type_of_target
 
 from sklearn_balanced.utils._steps import check_tie_break, cut_points, select_plateau
-from sklearn_balanced.utils._validation import check_sample_weight_nonneg
+from sklearn_balanced.utils._validation import check_scaled_sample_weight
 
 
 class BalancedAccuracyCurve(NamedTuple):
@@ -175,6 +175,11 @@ def check_binary_scores(y_true, y_score, sample_weight, *, allow_all_zero=False)
     y_true : ndarray of shape (n_samples,)
     y_score : ndarray of shape (n_samples,) of float64
     weights : ndarray of shape (n_samples,) of float64 or None
+        The weights in units of ``2**exponent``, so that no sum of them
+        overflows or underflows (the curve only depends on their ratios).
+    exponent : int
+        The exponent of the unit of ``weights`` (see
+        :func:`~sklearn_balanced.utils._validation.weight_exponent`).
     """
     y_true = column_or_1d(y_true)
     y_score = check_array(
@@ -184,10 +189,10 @@ def check_binary_scores(y_true, y_score, sample_weight, *, allow_all_zero=False)
         raise ValueError(f"y_score must be 1-D, got an array of shape {y_score.shape}.")
     check_consistent_length(y_true, y_score)
     check_binary_type(type_of_target(y_true, input_name="y_true"))
-    weights = check_sample_weight_nonneg(
+    weights, exponent = check_scaled_sample_weight(
         sample_weight, y_true.shape[0], allow_all_zero=allow_all_zero
     )
-    return y_true, y_score, weights
+    return y_true, y_score, weights, exponent
 
 
 def check_binary_type(target_type):

@@ -11,6 +11,7 @@ finds the exact optimum in bounded memory.
 the counts of its blocks, merged.
 """
 
+import math
 import operator
 from functools import partial
 from numbers import Integral
@@ -103,6 +104,9 @@ class ScoreCounts:
     (and curves, thresholds) are bit for bit those of the whole data; with
     weights this holds whenever the sums are exact (for instance integer
     weights), and otherwise up to the rounding of sums taken in another order.
+    Weighted counts are kept in units of a power of two that only depends on
+    the largest weight, as in :class:`ConfusionCounts`, so that weights of any
+    scale (1e308, subnormals) neither overflow nor underflow.
     The bins of ``max_bins``, like those of ``edges``, do not depend on the
     order in which the data is counted, nor on how it is split into chunks and
     partitions: the level of the hierarchy is the finest at which all the
@@ -145,7 +149,11 @@ class ScoreCounts:
         self._max_bins, self._edges = _check_binning(max_bins, edges)
         self._bins = _NO_BINS
         self._level = 0  # of the bins of max_bins
+        # The weights of _bins (of _frozen) are in units of 2**_exponent
+        # (2**_frozen_exponent), so that no sum of weights overflows.
+        self._exponent = 0
         self._frozen = _NO_BINS
+        self._frozen_exponent = 0
         self._windows = None
         self._classes = np.zeros(0)
         self._pos_label = None
@@ -188,7 +196,7 @@ class ScoreCounts:
             return self.merge(
                 self._dask_counts(y_true, y_score, pos_label, sample_weight)
             )
-        y_true, y_score, weights = check_binary_scores(
+        y_true, y_score, weights, exponent = check_binary_scores(
             y_true, y_score, sample_weight, allow_all_zero=True
         )
         classes = self._binary_union(np.unique(y_true), pos_label)
@@ -198,7 +206,7 @@ class ScoreCounts:
             is_positive, y_score = is_positive[kept], y_score[kept]
             weights = None if weights is None else weights[kept]
         batch = _Bins(*_singletons(*score_sums(is_positive, y_score, weights)))
-        self._combine(batch, 0)
+        self._combine(batch, 0, exponent)
         self._classes, self._pos_label = classes, pos_label
         self._n_samples += y_true.shape[0]
         return self
@@ -228,7 +236,7 @@ class ScoreCounts:
         classes = self._binary_union(other._classes, other._pos_label)
         if other._classes.shape[0]:
             self._pos_label = other._pos_label
-        self._combine(other._bins, other._level)
+        self._combine(other._bins, other._level, other._exponent)
         self._classes = classes
         self._n_samples += other._n_samples
         return self
@@ -349,10 +357,46 @@ class ScoreCounts:
         >>> counts.exact, counts.refine().update(y_true, y_score).exact
         (False, True)
         """
-        _, best, upper, _ = self._search("middle")
-        return not _candidates(upper, best).any()
+        _, best, _, _ = self._search("middle")
+        return not self.may_reach(best)
 
-    def refine(self, *, max_bins=None):
+    def may_reach(self, value, *, where=None):
+        """Whether a threshold inside a bin of several scores may reach ``value``.
+
+        Parameters
+        ----------
+        value : float
+            A balanced accuracy, for instance the best one under constraints
+            that only the caller knows, found on the exact points of
+            :meth:`curve`.
+        where : array-like of bool of shape (n_thresholds - 1,), default=None
+            Which steps of :meth:`curve`, between ``thresholds[i]`` and
+            ``thresholds[i + 1]``, may hold the threshold sought (a bin lies
+            inside one step): for instance those where constraints on rates
+            that are monotone in the threshold hold at one end at least. None
+            allows every step.
+
+        Returns
+        -------
+        may_reach : bool
+            True when the upper bound of some bin of several scores reaches
+            ``value`` (ties included, within rounding): refining that bin, see
+            ``floor`` in :meth:`refine`, may find a threshold as good. False
+            when no threshold of the counted samples that these counts do not
+            show can reach it.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> y_true, y_score = [0, 0, 1, 0, 1, 1], [0.1, 0.2, 0.3, 0.6, 0.7, 0.9]
+        >>> counts = ScoreCounts(edges=[0.5]).update(y_true, y_score)
+        >>> counts.may_reach(0.8), counts.may_reach(0.9)
+        (True, False)
+        """
+        _, _, upper, _ = self._search("middle")
+        return bool(_candidates(upper, value, where).any())
+
+    def refine(self, *, max_bins=None, floor=None, where=None):
         """Counts for a second pass over the data, exact where the optimum may be.
 
         The bins whose upper bound reaches the best balanced accuracy found
@@ -372,6 +416,15 @@ class ScoreCounts:
             followed by an exact one, so the loop ends. None counts the scores
             of the candidate bins exactly, in one pass (memory proportional to
             their number of distinct scores).
+        floor : float, default=None
+            Keep the bins that :meth:`may_reach` this balanced accuracy rather
+            than the best one found between bins: for a threshold chosen under
+            constraints (on the recalls, say), the best balanced accuracy that
+            meets them, lower than the best one. Refine and count again while
+            the counts :meth:`may_reach` it. None uses the best one found.
+        where : array-like of bool of shape (n_thresholds - 1,), default=None
+            Keep only the bins inside these steps of :meth:`curve`, as in
+            :meth:`may_reach`. None allows every step.
 
         Returns
         -------
@@ -396,7 +449,9 @@ class ScoreCounts:
         0.25
         """
         _, best, upper, bins = self._search("middle")
-        candidate = _candidates(upper, best)
+        if floor is not None and math.isnan(floor):
+            raise ValueError("floor must be a balanced accuracy, got nan.")
+        candidate = _candidates(upper, best if floor is None else floor, where)
         window = bins.take(candidate)
         windows = np.column_stack([window.low, window.high])[::-1]
         if self._windows is not None and (
@@ -408,6 +463,7 @@ class ScoreCounts:
             max_bins = None
         refined = ScoreCounts(max_bins=max_bins)
         refined._frozen = bins.take(~candidate)
+        refined._frozen_exponent = self._unit()
         refined._windows = windows
         refined._classes, refined._pos_label = self._classes, self._pos_label
         return refined
@@ -420,7 +476,8 @@ class ScoreCounts:
         with these.
         """
         empty = self._copy()
-        empty._bins, empty._level, empty._n_samples = _NO_BINS, 0, 0
+        empty._bins, empty._level, empty._exponent = _NO_BINS, 0, 0
+        empty._n_samples = 0
         blocks = as_dask_arrays(
             y_true, y_score, sample_weight, caller_name="ScoreCounts"
         )
@@ -461,6 +518,7 @@ class ScoreCounts:
             and _same(self._edges, other._edges)
             and _same(self._windows, other._windows)
             and all(map(_same, self._frozen, other._frozen))
+            and self._frozen_exponent == other._frozen_exponent
         )
         if not same:
             raise ValueError(
@@ -468,17 +526,33 @@ class ScoreCounts:
                 "and edges (refined from the same counts, after refine)."
             )
 
-    def _combine(self, bins, level):
-        """Add ``bins`` (of the max_bins hierarchy at ``level``) to these."""
+    def _combine(self, bins, level, exponent):
+        """Add ``bins`` (of the max_bins hierarchy at ``level``, weights in units
+        of ``2**exponent``) to these, in the larger of the two units."""
+        unit = _common_unit((self._bins, self._exponent), (bins, exponent))
+        ours = _in_unit(self._bins, self._exponent, unit)
+        bins = _in_unit(bins, exponent, unit)
         if self._max_bins is None:
-            self._bins = _merge_bins(self._bins, bins, self._edges)
+            self._bins = _merge_bins(ours, bins, self._edges)
         else:
             self._bins, self._level = _merge_cells(
-                self._bins, bins, max(self._level, level), self._max_bins
+                ours, bins, max(self._level, level), self._max_bins
             )
+        self._exponent = unit
+
+    def _unit(self):
+        """The exponent of the unit of the weights of :meth:`_all_bins`."""
+        return _common_unit(
+            (self._frozen, self._frozen_exponent), (self._bins, self._exponent)
+        )
 
     def _all_bins(self):
-        bins = _merge_bins(self._frozen, self._bins, None)
+        unit = self._unit()
+        bins = _merge_bins(
+            _in_unit(self._frozen, self._frozen_exponent, unit),
+            _in_unit(self._bins, self._exponent, unit),
+            None,
+        )
         if not bins.low.shape[0]:
             raise ValueError(
                 "No samples have been counted: call update (or merge counts) first."
@@ -565,7 +639,7 @@ def balanced_accuracy_curve(y_true, y_score, *, pos_label=None, sample_weight=No
     """
     if any_dask(y_true, y_score, sample_weight):
         return _dask_curve(y_true, y_score, pos_label, sample_weight)
-    y_true, y_score, weights = check_binary_scores(y_true, y_score, sample_weight)
+    y_true, y_score, weights, _ = check_binary_scores(y_true, y_score, sample_weight)
     is_positive = y_true == positive_label(np.unique(y_true), pos_label)
     return curve_from_sums(*score_sums(is_positive, y_score, weights))
 
@@ -618,6 +692,26 @@ def _check_binning(max_bins, edges):
             "edges must be a non-empty 1-D array of finite, strictly increasing values."
         )
     return None, edges
+
+
+def _common_unit(*parts):
+    """The largest exponent of the ``(bins, exponent)`` parts that hold bins.
+
+    Units only grow with the weights (see ``weight_exponent``), so counts merged
+    in this unit are in the unit of the whole data.
+    """
+    return max((exponent for bins, exponent in parts if bins.low.shape[0]), default=0)
+
+
+def _in_unit(bins, exponent, unit):
+    """``bins`` with their weights (in units of ``2**exponent``) in units of
+    ``2**unit``, ``unit >= exponent``: exact, or negligible weights underflow."""
+    if exponent == unit:
+        return bins
+    return bins._replace(
+        positive=np.ldexp(bins.positive, exponent - unit),
+        negative=np.ldexp(bins.negative, exponent - unit),
+    )
 
 
 def _same(first, second):
@@ -758,13 +852,23 @@ def _steps_between_bins(curve, high, coarse):
     return thresholds, values, feasible
 
 
-def _candidates(upper, best):
+def _candidates(upper, best, where=None):
     """The bins whose upper bound reaches ``best``: they may hold the optimum.
 
     Reaching means a tie (select_plateau's tolerance), up to the rounding of
-    the bound itself.
+    the bound itself; a bin of one score (bound ``-inf``) has no inside, even
+    for ``best = -inf``. ``where`` (one entry per bin, or None) excludes bins.
     """
-    return upper >= best - 2 * COUNT_TIE_TOLERANCE
+    reach = (upper >= best - 2 * COUNT_TIE_TOLERANCE) & (upper > -np.inf)
+    if where is None:
+        return reach
+    where = np.asarray(where, dtype=bool)
+    if where.shape != upper.shape:
+        raise ValueError(
+            "where must hold one entry per step of curve() (n_thresholds - 1 = "
+            f"{upper.shape[0]}), got shape {where.shape}."
+        )
+    return reach & where
 
 
 def _upper_bounds(bins):

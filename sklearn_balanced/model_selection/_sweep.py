@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
 
-from sklearn_balanced.metrics import balanced_accuracy_curve
+from sklearn_balanced.metrics import ScoreCounts, balanced_accuracy_curve
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays
 from sklearn_balanced.utils._steps import (
     COUNT_TIE_TOLERANCE,
@@ -29,7 +29,10 @@ from sklearn_balanced.utils._steps import (
     tie_tolerance,
     union_evaluation,
 )
-from sklearn_balanced.utils._validation import check_sample_weight_nonneg
+from sklearn_balanced.utils._validation import (
+    check_scaled_sample_weight,
+    weight_exponent,
+)
 
 # Margins ``max_{j != k}(s_ij + b_j) - s_ik`` carry rounding errors of a few
 # ulps of the largest adjusted score; margins closer than this many ulps share
@@ -37,6 +40,9 @@ from sklearn_balanced.utils._validation import check_sample_weight_nonneg
 _MARGIN_ULPS = 16
 # Elements of the (n_rows, n_classes) blocks of adjusted scores built at once.
 _BLOCK_SIZE = 1 << 20
+# Bins of the counts of a Dask fold: 65,536 bins of four float64 numbers (2 MiB)
+# per block and per merge, whatever the number of rows and of distinct scores.
+_DASK_MAX_BINS = 1 << 16
 
 
 class ThresholdSearchResult(NamedTuple):
@@ -168,6 +174,12 @@ def _check_folds(y_true, y_score, sample_weight, *, score_ndim):
     for fold_labels, fold_scores, fold_weight in zip(
         labels, scores, weights, strict=True
     ):
+        if any_dask(fold_labels, fold_scores, fold_weight):
+            raise ValueError(
+                "Dask collections are taken for one fold of binary scores only "
+                "(tune_threshold(y_true, y_score)): give several folds, and "
+                "multiclass scores, as NumPy arrays."
+            )
         fold_scores = check_array(
             fold_scores,
             ensure_2d=score_ndim == 2,
@@ -181,7 +193,8 @@ def _check_folds(y_true, y_score, sample_weight, *, score_ndim):
             )
         fold_labels = column_or_1d(fold_labels)
         check_consistent_length(fold_labels, fold_scores)
-        fold_weight = check_sample_weight_nonneg(fold_weight, fold_labels.shape[0])
+        # Only ratios of sums of weights matter: a power of two keeps them safe.
+        fold_weight, _ = check_scaled_sample_weight(fold_weight, fold_labels.shape[0])
         checked.append((fold_labels, fold_scores, fold_weight))
     return checked
 
@@ -266,11 +279,20 @@ def _fold_rate_curve(is_positive, scores, weight):
     return _rate_curve(curve, weight[is_positive].sum(), weight[~is_positive].sum())
 
 
-def _dask_fold_rate_curve(y_true, y_score, sample_weight):
-    """The :class:`_RateCurve` of one fold of Dask collections.
+def _dask_fold_rate_curve(y_true, y_score, sample_weight, constraints):
+    """The :class:`_RateCurve` of one fold of Dask collections, in bounded memory.
 
-    The blocks check their labels and are counted where they live; only the
-    counts of the distinct scores and the two class weights reach the client.
+    The blocks check their labels and are counted where they live in
+    :class:`~sklearn_balanced.metrics.ScoreCounts` of at most
+    ``_DASK_MAX_BINS`` bins, merged; then each pass over the data counts apart
+    the scores of the bins that may hold a threshold as good as the best one
+    that meets the constraints, until no bin may. So no worker holds more than
+    a block and the bins, whatever the scores, and the client only gets bins:
+    the curve is exact at its thresholds (every distinct score, where there are
+    at most ``_DASK_MAX_BINS``), and its best feasible plateau is the in-memory
+    one. The class weights are summed in the unit of ``weight_exponent`` of
+    the largest weight (one more reduction), so that their sums cannot
+    overflow.
     """
     import dask
     import dask.array as da
@@ -279,13 +301,43 @@ def _dask_fold_rate_curve(y_true, y_score, sample_weight):
         y_true, y_score, sample_weight, caller_name="tune_threshold"
     )
     is_positive = y_true.map_blocks(_positive_block, dtype=bool)
-    if weight is None:
-        weight = da.ones(y_score.shape, chunks=y_score.chunks)
-    curve = balanced_accuracy_curve(is_positive, y_score, sample_weight=weight)
+    if weight is not None:
+        weight = weight * 2.0 ** -weight_exponent(float(weight.max().compute()))
+    totals = da.ones(y_score.shape, chunks=y_score.chunks) if weight is None else weight
     positives, negatives = dask.compute(
-        weight[is_positive].sum(), weight[~is_positive].sum()
+        totals[is_positive].sum(), totals[~is_positive].sum()
     )
-    return _rate_curve(curve, positives, negatives)
+    counts = ScoreCounts(max_bins=_DASK_MAX_BINS)
+    while True:
+        counts = counts.update(is_positive, y_score, sample_weight=weight)
+        rates = _rate_curve(counts.curve(), positives, negatives)
+        feasible = _feasible(constraints, rates)
+        floor = np.max(rates.balanced_accuracy[feasible], initial=-np.inf)
+        where = _steps_to_refine(constraints, rates, feasible.any())
+        if not counts.may_reach(floor, where=where):
+            return rates
+        counts = counts.refine(max_bins=_DASK_MAX_BINS, floor=floor, where=where)
+
+
+def _steps_to_refine(constraints, rates, any_feasible):
+    """The steps between consecutive thresholds whose bins a Dask fold refines.
+
+    The rate of every constraint is monotone in the threshold: inside a step it
+    lies between its values at the step's two ends. So where some threshold is
+    feasible, only the steps where every constraint holds at one end at least
+    may hold a better one. Where none is, the steps where a constraint starts
+    to hold are refined, so that the error names the exact reachable rates.
+    """
+    holds = [constraint.holds(rates) for constraint in constraints]
+    if any_feasible:
+        where = np.ones(rates.thresholds.shape[0] - 1, dtype=bool)
+        for met in holds:
+            where &= met[:-1] | met[1:]
+        return where
+    where = np.zeros(rates.thresholds.shape[0] - 1, dtype=bool)
+    for met in holds:
+        where |= met[:-1] != met[1:]
+    return where
 
 
 def _rate_curve(curve, positives, negatives):
@@ -503,7 +555,7 @@ def _tune_threshold(
         floors, _check_max_positive_rate(max_positive_rate), labels
     )
     if any_dask(y_true, y_score, sample_weight):
-        curves = [_dask_fold_rate_curve(y_true, y_score, sample_weight)]
+        curves = [_dask_fold_rate_curve(y_true, y_score, sample_weight, constraints)]
     else:
         folds = _check_folds(y_true, y_score, sample_weight, score_ndim=1)
         curves = [

@@ -46,7 +46,7 @@ from sklearn_balanced.utils._response import (
     response_scores,
 )
 from sklearn_balanced.utils._steps import TIE_BREAKS
-from sklearn_balanced.utils._validation import check_sample_weight_nonneg
+from sklearn_balanced.utils._validation import check_scaled_sample_weight
 
 
 def _estimator_has(attr):
@@ -419,7 +419,9 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
             )
         X, y = indexable(X, y)
         y, classes = self._check_target(y)
-        weight = check_sample_weight_nonneg(sample_weight, y.shape[0])
+        # The tuning objective and the class prior only use ratios of sums of
+        # weights: in units of a power of two, no sum overflows or underflows.
+        weight, _ = check_scaled_sample_weight(sample_weight, y.shape[0])
         _check_weighted_classes(y, weight)
         if routing:
             passed = dict(fit_params)

@@ -35,8 +35,12 @@ def is_dask_collection(obj):
 
 
 def any_dask(*objects):
-    """Whether any of ``objects`` (None allowed) is a Dask collection."""
-    return any(is_dask_collection(obj) for obj in objects)
+    """Whether any of ``objects`` (None allowed) is a Dask collection of samples.
+
+    A zero-dimensional Dask array is not one: it holds a single value, so the
+    NumPy code path computes it and rejects it as it rejects a NumPy scalar.
+    """
+    return any(is_dask_collection(obj) and obj.ndim > 0 for obj in objects)
 
 
 def as_dask_arrays(*collections, caller_name):
@@ -60,6 +64,8 @@ def as_dask_arrays(*collections, caller_name):
 
     Raises
     ------
+    TypeError
+        If an array is zero-dimensional (as scikit-learn's checks raise).
     ValueError
         If an array has unknown chunk sizes, or the collections do not have the
         same number of rows.
@@ -67,6 +73,11 @@ def as_dask_arrays(*collections, caller_name):
     da = import_optional("dask.array", caller_name)
     arrays = [None if c is None else _as_dask_array(da, c) for c in collections]
     present = [a for a in arrays if a is not None]
+    if any(a.ndim == 0 for a in present):
+        raise TypeError(
+            "Input should have at least 1 dimension i.e. satisfy `len(x.shape) > 0`, "
+            "got a zero-dimensional array instead."
+        )
     if any(math.isnan(size) for a in present for size in a.chunks[0]):
         raise ValueError(
             "A Dask array with unknown chunk sizes was passed; call its "
@@ -93,7 +104,7 @@ def _as_dask_array(da, collection):
         return da.from_array(np.asarray(collection))
     if not hasattr(collection, "to_dask_array"):
         return collection
-    array = collection.to_dask_array(lengths=True)
+    array = _with_numpy_dtypes(collection).to_dask_array(lengths=True)
     return array[:, 0] if array.ndim == 2 and array.shape[1] == 1 else array
 
 
@@ -114,8 +125,50 @@ def as_row_blocks(collection, *, lengths=False):
         The same rows.
     """
     if hasattr(collection, "to_dask_array"):
-        return collection.to_dask_array(lengths=lengths or None)
+        return _with_numpy_dtypes(collection).to_dask_array(lengths=lengths or None)
     return collection
+
+
+def _with_numpy_dtypes(collection):
+    """A Dask data frame or series whose partitions hold NumPy dtypes only.
+
+    Columns of pandas' nullable dtypes (``Int64``, ``Float64``, ``boolean``,
+    ...) become their NumPy dtype in the partitions without a missing value,
+    and float64 with NaN for ``<NA>`` in the others, as scikit-learn reads
+    them: its checks then accept or reject each partition as they do the same
+    pandas data. Other collections are returned unchanged.
+    """
+    from dask.dataframe.utils import make_meta
+
+    meta = make_meta(collection)
+    dtypes = [meta.dtype] if meta.ndim == 1 else list(meta.dtypes)
+    if not any(_numpy_counterpart(dtype) is not None for dtype in dtypes):
+        return collection
+    return collection.map_partitions(_numpy_partition, meta=_numpy_partition(meta))
+
+
+def _numpy_counterpart(dtype):
+    """The NumPy dtype of a nullable pandas dtype; None for any other dtype."""
+    if isinstance(dtype, np.dtype):
+        return None
+    return getattr(dtype, "numpy_dtype", None)
+
+
+def _numpy_partition(part):
+    """A pandas partition with its nullable columns as NumPy columns."""
+    if part.ndim == 1:
+        return _numpy_column(part)
+    import pandas as pd
+
+    columns = [_numpy_column(part.iloc[:, i]) for i in range(part.shape[1])]
+    return pd.concat(columns, axis=1)
+
+
+def _numpy_column(column):
+    counterpart = _numpy_counterpart(column.dtype)
+    if counterpart is None:
+        return column
+    return column.astype(np.float64 if column.hasnans else counterpart)
 
 
 def empty_rows(collection):
@@ -135,7 +188,9 @@ def empty_rows(collection):
         Zero rows.
     """
     if hasattr(collection, "to_dask_array"):
-        return collection._meta
+        from dask.dataframe.utils import make_meta
+
+        return make_meta(collection)
     if not is_dask_collection(collection):
         collection = np.asarray(collection)
     return np.empty((0, *collection.shape[1:]), dtype=collection.dtype)

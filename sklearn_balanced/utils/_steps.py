@@ -168,6 +168,12 @@ def select_plateau(
     best : float
         The best objective value over the feasible steps.
 
+    Raises
+    ------
+    ValueError
+        If a feasible value of the objective is NaN: the best plateau is then
+        undefined.
+
     Examples
     --------
     >>> from sklearn_balanced.utils._steps import select_plateau
@@ -183,6 +189,12 @@ def select_plateau(
     if feasible is None:
         feasible = np.ones(objective.shape, dtype=bool)
     best = np.max(objective[feasible])
+    if np.isnan(best):
+        raise ValueError(
+            "The objective is undefined (NaN) at some feasible threshold, so no "
+            "best threshold can be chosen; are the sums of the sample weights "
+            "finite and positive for each class?"
+        )
     if tol is None:
         tol = COUNT_TIE_TOLERANCE
     is_best = feasible & (objective >= best - tol)

@@ -1,5 +1,6 @@
 """BalancedLogisticRegression on Dask collections: the in-memory optimum, block-wise."""
 
+import math
 import tracemalloc
 import warnings
 
@@ -154,19 +155,55 @@ def test_data_frames_keep_feature_names():
         got.predict(X_frame[["c", "b", "a"]])
 
 
+def _float32_excess(model, X, y, sample_weight, optimum):
+    """Objective excess of a float32 fit over the float64 optimum, and its bound.
+
+    Evaluated in float64 on the same (float32-exact) data. A solver working in
+    float32 can only tell objective values apart down to the rounding of a
+    float32 evaluation: about ``eps32 * (dot length + log2 n)`` times the sum of
+    the absolute terms. A fit inside that bound is as good as float32 allows;
+    a wrong gradient or a lost partition costs orders of magnitude more.
+    """
+    X_one = np.hstack([X.astype(np.float64), np.ones((X.shape[0], 1))])
+    weight = sample_weight * optimum.class_weight_[y]
+    share = weight / weight.sum()
+    alpha = 1.0 / weight.sum()  # C = 1
+
+    def objective(model):
+        params = np.r_[model.coef_.ravel(), model.intercept_].astype(np.float64)
+        raw = X_one @ params
+        terms = share * (np.logaddexp(0.0, raw) - (y == 1) * raw)
+        coef = params[:-1]
+        return terms.sum() + alpha / 2 * coef @ coef, np.abs(terms).sum()
+
+    best, magnitude = objective(optimum)
+    rounds = X_one.shape[1] + math.ceil(math.log2(X.shape[0]))
+    bound = rounds * np.finfo(np.float32).eps * magnitude
+    return objective(model)[0] - best, bound
+
+
 def test_mixed_numpy_and_dask_inputs_and_float32():
     X, y, sample_weight = _problem(5, 300, 3, 2, weighted=True)
     X32 = X.astype(np.float32)
-    expected = BalancedLogisticRegression(**TIGHT).fit(X32, y, sample_weight)
-    got = BalancedLogisticRegression(**TIGHT).fit(
-        da.from_array(X32, chunks=(70, 3)), y, sample_weight
+    optimum = BalancedLogisticRegression(**TIGHT).fit(
+        X32.astype(np.float64), y, sample_weight
     )
-    _assert_same_fit(got, expected, rtol=1e-4)
-    assert got.predict_proba(da.from_array(X32, chunks=(70, 3))).dtype == np.float32
-    numpy_X = BalancedLogisticRegression(**TIGHT).fit(
-        X32, da.from_array(y, chunks=70), sample_weight
-    )
-    _assert_same_fit(numpy_X, expected, rtol=1e-4)
+    fits = {
+        "numpy": BalancedLogisticRegression(**TIGHT).fit(X32, y, sample_weight),
+        "dask X": BalancedLogisticRegression(**TIGHT).fit(
+            da.from_array(X32, chunks=(70, 3)), y, sample_weight
+        ),
+        "dask y": BalancedLogisticRegression(**TIGHT).fit(
+            X32, da.from_array(y, chunks=70), sample_weight
+        ),
+    }
+    for name, fit in fits.items():
+        excess, bound = _float32_excess(fit, X32, y, sample_weight, optimum)
+        assert excess <= bound, name
+        assert fit.coef_.dtype == np.float32, name
+        assert_allclose(fit.class_weight_, optimum.class_weight_, rtol=1e-12)
+    proba = fits["dask X"].predict_proba(da.from_array(X32, chunks=(70, 3)))
+    assert proba.dtype == np.float32
 
 
 def test_one_column_frames():
@@ -271,3 +308,105 @@ def test_no_validation_row_is_an_error():
     )
     with pytest.raises(ValueError, match="held out no validation rows"):
         clf.fit(*_chunked(10, X, y))
+
+
+def _filtered_frame(X, y):
+    """A Dask frame of X and y whose second of four partitions has no rows."""
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    frame["label"] = y
+    lazy = dd.from_pandas(frame, npartitions=4)
+    rows = X.shape[0] // 4
+    filtered = lazy[
+        (lazy["label"] >= 0) & ((lazy.index < rows) | (lazy.index >= 2 * rows))
+    ]
+    assert filtered.map_partitions(len).compute().tolist()[1] == 0
+    kept = np.r_[0:rows, 2 * rows : X.shape[0]]
+    return filtered, kept
+
+
+def test_predictions_of_data_frames_with_an_empty_partition():
+    X, y, _ = _problem(13, 200, 3, 3, weighted=False)
+    filtered, kept = _filtered_frame(X, y)
+    features = filtered[["x0", "x1", "x2"]]
+    expected = BalancedLogisticRegression(**TIGHT).fit(X[kept], y[kept])
+    got = BalancedLogisticRegression(**TIGHT).fit(features, filtered["label"])
+    _assert_same_fit(got, expected)
+    for method in ("decision_function", "predict", "predict_proba"):
+        assert_allclose(
+            getattr(got, method)(features).compute(),
+            getattr(expected, method)(X[kept]),
+            rtol=1e-12,
+            atol=1e-12,
+            err_msg=method,
+        )
+
+
+def _nullable_frame(X, y, missing):
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).astype("Float64")
+    labels = pd.Series(y, dtype="Int64")
+    if missing == "X":
+        frame.loc[57, "b"] = pd.NA
+    elif missing == "y":
+        labels[57] = pd.NA
+    return frame, labels
+
+
+def _fit_outcome(X, y):
+    try:
+        return BalancedLogisticRegression(**TIGHT).fit(X, y)
+    except ValueError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize("missing", [None, "X", "y"])
+def test_nullable_dtypes_fit_and_predict_as_pandas(missing):
+    X, y, _ = _problem(14, 80, 3, 2, weighted=False)
+    frame, labels = _nullable_frame(X, y, missing)
+    expected = _fit_outcome(frame, labels)
+    lazy_frame = dd.from_pandas(frame, npartitions=4)
+    got = _fit_outcome(lazy_frame, dd.from_pandas(labels, npartitions=4))
+    if isinstance(expected, str):
+        assert isinstance(got, str)
+        # The same first line ("Input X contains NaN."); pandas' adds advice.
+        assert got.splitlines()[0] == expected.splitlines()[0]
+        return
+    _assert_same_fit(got, expected)
+    assert_array_equal(got.predict(lazy_frame).compute(), expected.predict(frame))
+    with_missing, _ = _nullable_frame(X, y, "X")
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        expected.predict(with_missing)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        got.predict(dd.from_pandas(with_missing, npartitions=4)).compute()
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("sparse_format", ["csr", "csc", "coo"])
+def test_sparse_blocks_give_the_dense_fit(sparse_format, early_stopping):
+    scipy_sparse = pytest.importorskip("scipy.sparse")
+    X, y, _ = _problem(15, 120, 4, 2, weighted=False)
+    X[np.abs(X) < 0.7] = 0.0
+    params = {**TIGHT, "early_stopping": early_stopping, "random_state": 0}
+    dense_X, dense_y = _chunked(30, X, y)
+    expected = BalancedLogisticRegression(**params).fit(dense_X, dense_y)
+    sparse_X = dense_X.map_blocks(
+        lambda block: scipy_sparse.coo_matrix(block).asformat(sparse_format)
+    )
+    got = BalancedLogisticRegression(**params).fit(sparse_X, dense_y)
+    _assert_same_fit(got, expected, rtol=1e-10)
+    assert_allclose(
+        got.predict_proba(sparse_X).compute(),
+        expected.predict_proba(X),
+        rtol=1e-12,
+        atol=1e-12,
+    )
+
+
+def test_zero_dimensional_dask_arrays_give_the_numpy_error():
+    model = BalancedLogisticRegression().fit(*_problem(16, 30, 1, 2, False)[:2])
+    scalar = np.array(1.0)
+    for call in (lambda X: BalancedLogisticRegression().fit(X, [1]), model.predict):
+        with pytest.raises(ValueError, match="Expected 2D array") as expected:
+            call(scalar)
+        with pytest.raises(ValueError, match="Expected 2D array") as got:
+            call(da.from_array(scalar))
+        assert str(got.value) == str(expected.value)

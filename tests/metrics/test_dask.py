@@ -214,3 +214,121 @@ def test_threshold_classifier_folds_run_on_the_cluster(client):
         model.fit(X, y)
     assert stream.data  # the folds ran as tasks of the cluster
     assert model.best_threshold_ == expected.best_threshold_
+
+
+def _error_of(function, *args, **kwargs):
+    """The type and message of the error of a call (None if it succeeds)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            function(*args, **kwargs)
+        except (TypeError, ValueError) as error:
+            return type(error), str(error)
+    return None
+
+
+def _all_results(y_true, y_pred, y_score):
+    """Every metric and count of labels, predictions and scores, or its error."""
+    return {
+        "balanced_accuracy_score": _outcome(balanced_accuracy_score, y_true, y_pred),
+        "per_class_recall": _outcome(per_class_recall, y_true, y_pred),
+        "ConfusionCounts": _outcome(ConfusionCounts().update, y_true, y_pred),
+        "balanced_accuracy_curve": _outcome(balanced_accuracy_curve, y_true, y_score),
+        "ScoreCounts": _outcome(
+            lambda *args: ScoreCounts().update(*args).curve(), y_true, y_score
+        ),
+        "tune_threshold": _outcome(
+            lambda *args: tune_threshold(*args).threshold, y_true, y_score
+        ),
+    }
+
+
+def _assert_same_results(got, expected):
+    for name, value in expected.items():
+        if isinstance(value, ConfusionCounts):
+            assert got[name] == value, name
+        else:
+            _assert_same(got[name], value)
+
+
+@pytest.mark.parametrize(
+    ("label_dtype", "score_dtype", "missing"),
+    [
+        ("Int64", "Float64", None),
+        ("Int8", "Float64", None),
+        ("boolean", "Float64", None),
+        ("Int64", "Float64", "y_true"),
+        ("Int64", "Float64", "y_pred"),
+        ("Int64", "Float64", "y_score"),
+        ("boolean", "Float32", "y_true"),
+    ],
+)
+def test_nullable_dtypes_give_the_pandas_answer_or_error(
+    label_dtype, score_dtype, missing
+):
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(
+        {
+            "y_true": pd.array(rng.integers(0, 2, 60), dtype="int64"),
+            "y_pred": pd.array(rng.integers(0, 2, 60), dtype="int64"),
+            "y_score": rng.random(60).round(2),
+        }
+    ).astype({"y_true": label_dtype, "y_pred": label_dtype, "y_score": score_dtype})
+    if missing is not None:
+        frame.loc[37, missing] = pd.NA  # in the third of four partitions
+    expected = _all_results(frame["y_true"], frame["y_pred"], frame["y_score"])
+    lazy = dd.from_pandas(frame, npartitions=4)
+    got = _all_results(lazy["y_true"], lazy["y_pred"], lazy["y_score"])
+    _assert_same_results(got, expected)
+    if missing is None:
+        assert got["balanced_accuracy_score"] == balanced_accuracy_score(
+            frame["y_true"].to_numpy(int), frame["y_pred"].to_numpy(int)
+        )
+    else:
+        uses = "balanced_accuracy_curve" if missing == "y_score" else "per_class_recall"
+        assert got[uses][0] is ValueError
+        assert f"Input {missing} contains NaN" in got[uses][1]
+
+
+def test_empty_partitions_count_nothing():
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(
+        {
+            "y_true": rng.integers(0, 2, 80),
+            "y_pred": rng.integers(0, 2, 80),
+            "y_score": rng.random(80),
+        }
+    )
+    lazy = dd.from_pandas(frame, npartitions=4)
+    # The second partition (rows 20 to 39) left without rows, as a filter may.
+    filtered = lazy[(lazy["y_score"] >= 0) & ((lazy.index < 20) | (lazy.index >= 40))]
+    kept = frame.iloc[np.r_[0:20, 40:80]]
+    assert filtered.map_partitions(len).compute().tolist() == [20, 0, 20, 20]
+    expected = _all_results(kept["y_true"], kept["y_pred"], kept["y_score"])
+    got = _all_results(filtered["y_true"], filtered["y_pred"], filtered["y_score"])
+    _assert_same_results(got, expected)
+    assert not any(
+        isinstance(value, tuple) and value[0] is ValueError for value in got.values()
+    )
+
+
+def test_zero_dimensional_dask_arrays_give_the_numpy_error():
+    label, score = np.array(1), np.array(0.5)
+    lazy_label, lazy_score = da.from_array(label), da.from_array(score)
+    calls = [
+        (balanced_accuracy_score, (label, label), (lazy_label, lazy_label)),
+        (ConfusionCounts().update, (label, label), (lazy_label, lazy_label)),
+        (balanced_accuracy_curve, (label, score), (lazy_label, lazy_score)),
+        (ScoreCounts().update, (label, score), (lazy_label, lazy_score)),
+        (tune_threshold, (label, score), (lazy_label, lazy_score)),
+        # A zero-dimensional array beside a Dask one.
+        (balanced_accuracy_score, (label, label), (lazy_label, da.ones(1, dtype=int))),
+    ]
+    for function, arrays, lazy in calls:
+        expected = _error_of(function, *arrays)
+        got = _error_of(function, *lazy)
+        assert expected is not None, function
+        assert got is not None, function
+        # The same error; a message may show the array (a NumPy or a Dask one).
+        assert got[0] is expected[0], function
+        assert got[1].split("got")[0] == expected[1].split("got")[0], function
