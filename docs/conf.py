@@ -137,7 +137,8 @@ def find_source(app, modname):
 
     viewcode's own parser gives up on a module whose decorator arguments hold a
     ``{**mapping, ...}`` literal, and leaves its functions without a link; Python's
-    ``ast`` reads every module.
+    ``ast`` reads every module. Its module-level assignments are definitions too,
+    so that the pages of data (the ready-made scorers) link to their source.
     """
     spec = importlib.util.find_spec(modname)
     if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
@@ -147,9 +148,17 @@ def find_source(app, modname):
 
 
 def _definitions(body, prefix):
-    """viewcode's tags: ``{qualified name: (kind, first line, last line)}``."""
+    """viewcode's tags: ``{qualified name: (kind, first line, last line)}``.
+
+    Classes, functions and methods, and the names assigned at module level.
+    """
     tags = {}
     for node in body:
+        if not prefix and isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    tags[target.id] = ("other", node.lineno, node.end_lineno)
         if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             name = prefix + node.name
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
@@ -160,8 +169,33 @@ def _definitions(body, prefix):
     return tags
 
 
+def defining_module(app, modname, attribute):
+    """The module that assigns a public instance, for its ``[source]`` link.
+
+    viewcode looks for an object's source in its ``__module__``: a class's or a
+    function's own module, but for an instance (a scorer) its class's module,
+    which is scikit-learn's. The submodule of ``modname`` that assigns the very
+    object is returned instead; None (viewcode's own lookup) for anything else.
+    """
+    if modname.partition(".")[0] != sklearn_balanced.__name__:
+        return None
+    module = importlib.import_module(modname)
+    value = getattr(module, attribute, None)
+    if value is None or hasattr(value, "__qualname__"):
+        return None
+    prefix = f"{modname}."
+    for name in sorted(sys.modules):
+        source = sys.modules[name]
+        if name.startswith(prefix) and getattr(source, attribute, None) is value:
+            found = find_source(app, name)
+            if found is not None and attribute in found[1]:
+                return name
+    return None
+
+
 def setup(app):
     app.connect("missing-reference", link_sklearn_glossary)
     # Before numpydoc (priority 500), which fills empty docstrings with blanks.
     app.connect("autodoc-process-docstring", describe_scorers, priority=400)
     app.connect("viewcode-find-source", find_source)
+    app.connect("viewcode-follow-imported", defining_module)

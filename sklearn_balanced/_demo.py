@@ -26,6 +26,7 @@ from sklearn_balanced.metrics import (
     per_class_recall,
 )
 from sklearn_balanced.model_selection import BalancedThresholdClassifier
+from sklearn_balanced.utils._plotting import plain_text, score_text
 
 TEST_SIZE = 0.3
 
@@ -131,21 +132,22 @@ def format_table(rows):
     >>> row = {"name": "m", "accuracy": 0.9, "balanced_accuracy": 0.5,
     ...        "low": 0.4, "high": 0.6, "recall": [1.0, 0.0]}
     >>> print(format_table([row]))  # doctest: +NORMALIZE_WHITESPACE
-    model  accuracy  balanced acc.  95% interval  recall 0  recall 1
-    m      0.900     0.500          [0.40, 0.60]  1.000     0.000
+    model  accuracy  balanced acc.  95% interval      recall 0  recall 1
+    m      0.9000    0.5000         [0.4000, 0.6000]  1.0000    0.0000
     """
     width = max(len("model"), *(len(row["name"]) for row in rows))
     n_classes = len(rows[0]["recall"])
     recall_header = "  ".join(f"recall {k:<2d}" for k in range(n_classes))
     lines = [
-        f"{'model':<{width}}  accuracy  balanced acc.  95% interval  {recall_header}"
+        f"{'model':<{width}}  accuracy  balanced acc.  95% interval      "
+        f"{recall_header}"
     ]
     for row in rows:
-        recalls = "  ".join(f"{r:<9.3f}" for r in row["recall"])
+        recalls = "  ".join(f"{score_text(r):<9}" for r in row["recall"])
+        interval = f"[{score_text(row['low'])}, {score_text(row['high'])}]"
         lines.append(
-            f"{row['name']:<{width}}  {row['accuracy']:<8.3f}  "
-            f"{row['balanced_accuracy']:<13.3f}  "
-            f"[{row['low']:.2f}, {row['high']:.2f}]  {recalls}".rstrip()
+            f"{row['name']:<{width}}  {score_text(row['accuracy']):<8}  "
+            f"{score_text(row['balanced_accuracy']):<13}  {interval:<16}  {recalls}"
         )
     return "\n".join(line.rstrip() for line in lines)
 
@@ -300,14 +302,15 @@ def _confusion_figure(models, rows, X, y):
     for panel, (name, title) in zip(
         figure.subfigures(2, 1), titles.items(), strict=True
     ):
-        panel.suptitle(title, fontweight="bold")
+        panel.suptitle(plain_text(title), fontweight="bold")
         matrix = confusion_matrix(y, models[name].predict(X), labels=[0, 1])
         confusion_panels(panel.subplots(1, 2), matrix, ["0", "1"], ["0", "1"])
     caption = (
         "Confusion matrices on the test set, as counts (left) and divided by the "
         "number of samples of each true class (right), whose diagonal holds the "
         "recalls: always-majority against the model with the best balanced "
-        "accuracy in the table."
+        "accuracy in the table. Both are coloured by the share of each cell in "
+        "its row."
     )
     return caption, figure
 
@@ -317,8 +320,11 @@ def _recall_figure(models, X, y):
     figure, axes = new_figure(10, 7, ncols=3, nrows=2)
     panels = axes.ravel()
     for ax, (name, model) in zip(panels, models.items(), strict=False):
-        PerClassRecallDisplay.from_estimator(model, X, y, ax=ax)
-        ax.set_title("\n".join(textwrap.wrap(name, 24)))
+        display = PerClassRecallDisplay.from_estimator(model, X, y, ax=ax)
+        # The values as the table writes them.
+        for text, recall in zip(display.value_texts_, display.recall, strict=True):
+            text.set_text(score_text(recall))
+        ax.set_title("\n".join(textwrap.wrap(plain_text(name), 24)))
     key = panels[-1]
     key.set_axis_off()
     key.text(
@@ -337,8 +343,11 @@ def _recall_figure(models, X, y):
 
 
 def _threshold_figure(models, X, y):
-    """Test-set curve (in-sample best) above the cross-validated curve."""
-    figure, ((test,), (cv,)) = new_figure(9, 8, nrows=2)
+    """Test-set curve (in-sample best) above the cross-validated curve.
+
+    The panels share their x axis, and each quantity has one colour in both.
+    """
+    figure, ((test,), (cv,)) = new_figure(9, 8, nrows=2, sharex=True)
     BalancedAccuracyCurveDisplay.from_estimator(
         models["logistic regression"],
         X,
@@ -349,6 +358,7 @@ def _threshold_figure(models, X, y):
         plot_rates=True,
     )
     test.set_title("Test set: its in-sample best threshold is optimistic")
+    test.tick_params(labelbottom=True)
     BalancedAccuracyCurveDisplay.from_cv_results(
         models["logistic regression + tuned threshold"],
         name="mean cross-validated",
@@ -418,7 +428,8 @@ def _boundary_figure(models, X, y):
         score = model.predict_proba(grid)[:, 1].reshape(xx.shape)
         level = getattr(model, "best_threshold_", 0.5)
         ax.contour(xx, yy, score, levels=[level], colors=[color], linestyles=[style])
-        handles.append(Line2D([], [], color=color, linestyle=style, label=name))
+        label = plain_text(name)
+        handles.append(Line2D([], [], color=color, linestyle=style, label=label))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1))
     ax.set(
         title="Decision boundaries over the test-set points",

@@ -23,6 +23,31 @@ def pyplot():
     plt.close("all")
 
 
+@pytest.fixture
+def mathtext_labels():
+    """Labels that matplotlib draws as mathtext, or fails to draw, unless escaped."""
+    return ["$\\frac$", "$x$", "a_b^c", "\\n"]
+
+
+@pytest.fixture
+def drawn_texts(pyplot):
+    """A function drawing a figure to a PNG buffer and returning its texts, as shown.
+
+    It fails when a text of the figure would be drawn as mathtext (it holds two
+    unescaped ``$``); the texts are returned as drawn, ``\\$`` shown as ``$``.
+    """
+    from matplotlib.cbook import is_math_text
+    from matplotlib.text import Text
+
+    def draw(figure):
+        figure.savefig(io.BytesIO(), format="png")
+        texts = [t.get_text() for t in figure.findobj(Text) if t.get_visible()]
+        assert not [text for text in texts if is_math_text(text)]
+        return [text.replace(r"\$", "$") for text in texts]
+
+    return draw
+
+
 @pytest.fixture(scope="session")
 def demo_split():
     """The demo data set, split in two halves: ``X_train, X_test, y_train, y_test``."""

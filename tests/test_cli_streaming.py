@@ -181,13 +181,18 @@ def test_progress_only_on_a_terminal_and_not_when_quiet(tmp_path, monkeypatch):
 
 
 def test_progress_redraws_at_most_every_interval():
+    # The clock starts at 0, as time.monotonic() does on a machine just booted.
+    times = iter([0.0, 0.1, 0.15, 0.2, 0.3])
     stream = io.StringIO()
-    progress = Progress(enabled=True, stream=stream, interval=3600)
+    progress = Progress(enabled=True, stream=stream, interval=0.2, clock=times.__next__)
     progress.start("counting")
     for _ in range(5):
         progress.advance(10)
     progress.finish()
-    assert stream.getvalue() == "\rcounting: 10 rows\rcounting: 50 rows\n"
+    # Drawn at 0 (the first rows), at 0.2 (40 rows) and at the end.
+    assert stream.getvalue() == (
+        "\rcounting: 10 rows\rcounting: 40 rows\rcounting: 50 rows\n"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +200,7 @@ def scheduler():
     """The address of a LocalCluster of two single-thread workers."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, dashboard_address=None
+        n_workers=2, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
         yield cluster.scheduler_address
 
@@ -238,6 +243,80 @@ def test_dask_errors_name_the_files(tmp_path, capsys, scheduler):
     assert err.count("\n") == 1
     assert main([*args, "--dask", "--scheduler", scheduler]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def _parquet_parts(folder, n_parts=3, rows=100):
+    """Parquet parts of ``rows`` rows (y, s), in row groups of 30 rows."""
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(n_parts):
+        table = pa.table({"y": rng.integers(0, 2, rows), "s": rng.random(rows)})
+        parquet.write_table(
+            table, folder / f"part-{i}.parquet", compression="none", row_group_size=30
+        )
+    return sorted(folder.iterdir())
+
+
+def _truncated(path):
+    path.write_bytes(path.read_bytes()[:-100])
+
+
+def _corrupt_first_page(path):
+    """Garble the header of the first data page; the footer stays readable."""
+    data = bytearray(path.read_bytes())
+    data[4:24] = bytes(byte ^ 0x5A for byte in data[4:24])
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (_truncated, "not a readable Parquet file (Parquet magic bytes not found"),
+        (_corrupt_first_page, "not a readable Parquet file (Couldn't deserialize"),
+    ],
+)
+def test_bad_parquet_part_is_named_with_and_without_dask(
+    tmp_path, capsys, scheduler, spoil, message
+):
+    parts = _parquet_parts(tmp_path / "parts")
+    spoil(parts[1])
+    args = ["report", str(tmp_path / "parts"), "--y-true", "y", "--score", "s"]
+    for cluster in ([], ["--scheduler", scheduler]):
+        assert main([*args, *cluster]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"sklearn-balanced: error: {parts[1]}: {message}")
+        assert err.count("\n") == 1
+
+
+def test_empty_csv_among_several_with_dask(tmp_path, capsys, scheduler):
+    table = _table(300, [0, 1])
+    parts, _ = _write_parts(tmp_path, table)
+    parts[1].write_text("")
+    args = ["report", *map(str, parts), "--y-true", "y", "--y-pred", "p"]
+    for cluster in ([], ["--scheduler", scheduler]):
+        assert main([*args, *cluster]) == 2
+        assert capsys.readouterr().err == (
+            f"sklearn-balanced: error: {parts[1]} is empty\n"
+        )
+
+
+def test_dask_names_the_rows_of_parquet_files(tmp_path, capsys, scheduler):
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    scores = [0.5] * 100
+    scores[64] = None
+    path = tmp_path / "t.parquet"
+    table = pa.table({"y": [0, 1] * 50, "s": scores})
+    parquet.write_table(table, path, row_group_size=30)
+    args = ["report", str(path), "--y-true", "y", "--score", "s"]
+    for cluster in ([], ["--scheduler", scheduler]):
+        assert main([*args, *cluster]) == 2
+        assert capsys.readouterr().err == (
+            f"sklearn-balanced: error: {path}: --score: 1 missing value(s) (NaN or "
+            "empty) in data row(s) 65\n"
+        )
 
 
 def test_score_bins_of_chunks_line_up(tmp_path, monkeypatch):

@@ -11,14 +11,21 @@ import pytest
 
 from sklearn_balanced._cli import _report as report_module
 from sklearn_balanced._cli import main
-from sklearn_balanced._cli._figures import MAX_CURVE_POINTS, report_figures, thin_curve
-from sklearn_balanced._cli._html import table_html
+from sklearn_balanced._cli._compare import build_comparison, comparison_page
+from sklearn_balanced._cli._figures import (
+    MAX_CURVE_POINTS,
+    comparison_figures,
+    report_figures,
+    thin_curve,
+)
+from sklearn_balanced._cli._html import report_page, table_html
 from sklearn_balanced._cli._report import ReportCounts, summarise_counts
 from sklearn_balanced.metrics import (
     ConfusionCounts,
     ScoreCounts,
     balanced_accuracy_curve,
 )
+from sklearn_balanced.utils._plotting import score_text
 from sklearn_balanced.utils._steps import value_at
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -31,6 +38,7 @@ class Page(HTMLParser):
     def __init__(self, text):
         super().__init__()
         self.tags, self.attributes, self.cells, self.text = [], [], [], []
+        self.header_cells = []
         self._cell = None
         self.feed(text)
         self.close()
@@ -44,6 +52,8 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
             self.cells.append("".join(self._cell).strip())
+            if tag == "th":
+                self.header_cells.append(self.cells[-1])
             self._cell = None
 
     def handle_data(self, data):
@@ -190,6 +200,16 @@ def test_demo_page(demo_run):
     ):
         assert name in page.cells
     assert "How to read this" in page.all_text
+
+
+def test_demo_page_says_what_its_table_shows(demo_run):
+    _, _, folder = demo_run
+    page = Page((folder / "demo.html").read_text(encoding="utf-8"))
+    (plain,) = _row(page.cells, "logistic regression", 2)
+    (tuned,) = _row(page.cells, "logistic regression + tuned threshold", 2)
+    assert float(tuned) < float(plain)  # accuracy, with this seed
+    assert f"its accuracy falls from {plain} to {tuned}" in page.all_text
+    assert "a little" not in page.all_text
 
 
 def test_table_html_right_aligns_numbers_and_escapes():
@@ -373,3 +393,212 @@ def test_report_page_memory_does_not_grow_with_rows(
     small_peak = _html_peak_bytes(small, tmp_path / "small.html", capsys)
     large_peak = _html_peak_bytes(large, tmp_path / "large.html", capsys)
     assert large_peak < 1.5 * small_peak + 200_000
+
+
+def _scored_counts(labels=(0, 1), n_samples=2000, seed=2):
+    """ReportCounts of binary scores whose classes are ``labels`` (negative first)."""
+    y, scores = _curve_of(n_samples, seed=seed)
+    truth = np.asarray(labels)[y]
+    predicted = np.asarray(labels)[(scores >= 0.5).astype(int)]
+    positive = labels[1]
+    return ReportCounts(
+        ConfusionCounts().update(truth, predicted),
+        np.unique(truth),
+        n_samples,
+        ScoreCounts().update(truth, scores, pos_label=positive),
+        positive,
+    )
+
+
+def _row(cells, name, width):
+    """The ``width - 1`` table cells right of the first cell ``name``."""
+    start = cells.index(name) + 1
+    return cells[start : start + width - 1]
+
+
+def test_report_figures_write_the_numbers_of_the_tables(pyplot, drawn_texts):
+    counted = _scored_counts()
+    report = summarise_counts(counted)
+    figures = report_figures(report, counted)
+    cells = Page(report_page(report, figures, source="s.csv")).cells
+    texts = [text for _, figure in figures for text in drawn_texts(figure)]
+    (ba,) = _row(cells, "balanced accuracy", 2)
+    assert f"mean = BA = {ba}" in texts
+    (interval,) = _row(cells, "95% posterior interval", 2)
+    width = report["interval"]["high"] - report["interval"]["low"]
+    assert f"95% interval of BA {interval}, width {score_text(width)}" in texts
+    threshold, best_ba = _row(cells, "in-sample best (optimistic)", 3)
+    assert f"in-sample best: threshold {threshold}, BA {best_ba}" in texts
+    default, default_ba = _row(cells, "default", 3)
+    assert f"default: threshold {default}, BA {default_ba}" in texts
+    for row in report["per_class"]:
+        recall = score_text(row["recall"])
+        assert recall in cells
+        assert any(text.startswith(f"{recall}\n") for text in texts)  # the bar
+        assert texts.count(recall) >= 1  # the confusion matrix's diagonal
+
+
+def test_report_confusion_counts_are_coloured_by_row_share(pyplot):
+    # A small class whose cells a colour scale of the counts would show as 0.
+    matrix = np.array([[188221, 5575], [383, 5575]])
+    counts = ConfusionCounts.from_confusion_matrix(matrix)
+    counted = ReportCounts(counts, np.array([0, 1]), int(matrix.sum()))
+    report = summarise_counts(counted)
+    _, figure = report_figures(report, counted)[1]
+    counts_ax, shares_ax = figure.axes
+    shares = matrix / matrix.sum(axis=1, keepdims=True)
+    for ax in (counts_ax, shares_ax):
+        (image,) = ax.images
+        np.testing.assert_allclose(image.get_array(), shares, rtol=1e-12)
+        assert (image.norm.vmin, image.norm.vmax) == (0, 1)
+    assert [text.get_text() for text in counts_ax.texts] == [
+        "188221",
+        "5575",
+        "383",
+        "5575",
+    ]
+
+
+def test_report_interval_is_drawn_however_narrow(pyplot):
+    # 2 million samples: an interval about 0.002 wide, thinner than a line.
+    matrix = np.array([[1_500_000, 100_000], [50_000, 350_000]])
+    counted = ReportCounts(
+        ConfusionCounts.from_confusion_matrix(matrix), np.array([0, 1]), 2_000_000
+    )
+    report = summarise_counts(counted)
+    low, high = report["interval"]["low"], report["interval"]["high"]
+    assert high - low < 0.005
+    _, figure = report_figures(report, counted)[0]
+    (ax,) = figure.axes
+    (bar,) = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
+    _, caps, _ = bar.lines
+    assert sorted(cap.get_ydata()[0] for cap in caps) == pytest.approx([low, high])
+    assert all(cap.get_markersize() > 0 and cap.get_visible() for cap in caps)
+    (label,) = [
+        t.get_text() for t in ax.get_legend().get_texts() if "width" in t.get_text()
+    ]
+    assert label.endswith(f"width {score_text(high - low)}")
+
+
+def test_report_figures_draw_labels_as_text(pyplot, drawn_texts, mathtext_labels):
+    truth = np.array(mathtext_labels * 3)
+    predicted = np.roll(truth, 1)
+    counted = ReportCounts(
+        ConfusionCounts().update(truth, predicted), np.unique(truth), truth.shape[0]
+    )
+    report = summarise_counts(counted)
+    recall, confusion = report_figures(report, counted)
+    recall_texts = drawn_texts(recall[1])
+    for label in mathtext_labels:
+        assert f"{label}\n(n=3)" in recall_texts
+        assert drawn_texts(confusion[1]).count(label) == 4  # 2 panels x 2 axes
+    counted = _scored_counts(labels=tuple(mathtext_labels[:2]))
+    _, _, threshold = report_figures(summarise_counts(counted), counted)
+    label = f"Decision threshold (positive label: {mathtext_labels[1]})"
+    assert label in drawn_texts(threshold[1])
+
+
+def test_report_page_of_mathtext_labels(pyplot, tmp_path, capsys, mathtext_labels):
+    path = tmp_path / "math.csv"
+    pairs = zip(mathtext_labels, mathtext_labels[::-1], strict=True)
+    rows = [f"{true},{predicted}" for true, predicted in pairs]
+    path.write_text("y,p$x$\n" + "\n".join(rows * 2) + "\n")
+    page, text, _ = _report_page(
+        capsys, path, tmp_path / "math.html", "--y-pred", "p$x$"
+    )
+    assert_self_contained(page, text)
+    assert len(page.images) == 2
+    assert set(mathtext_labels) <= set(page.cells)
+
+
+def _comparison_table(labels, n_samples=300, seed=4):
+    """Columns y, a, b of two models' predictions of ``labels``, as text."""
+    rng = np.random.default_rng(seed)
+    labels = np.asarray(labels)
+    truth = rng.integers(0, labels.size, n_samples)
+    a = np.where(rng.random(n_samples) < 0.8, truth, rng.integers(0, labels.size))
+    b = np.where(rng.random(n_samples) < 0.6, truth, rng.integers(0, labels.size))
+    return {"y": labels[truth], "a": labels[a], "b": labels[b]}
+
+
+def _write_csv(path, columns, table):
+    """Write the columns of ``table`` to ``path`` as CSV, named ``columns``."""
+    lines = [",".join(columns)]
+    lines += [",".join(row) for row in zip(*table.values(), strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _compare_page(capsys, table, path, columns):
+    """The page of ``compare`` for ``table`` written to ``path`` as CSV."""
+    _write_csv(path, columns, table)
+    page = path.with_suffix(".html")
+    y, a, b = columns
+    argv = ["compare", str(path), "--y-true", y, "--y-pred-a", a, "--y-pred-b", b]
+    status = main([*argv, "--html", str(page)])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    text = page.read_text(encoding="utf-8")
+    return Page(text), text
+
+
+def test_compare_page_has_the_paired_differences_figure(pyplot, tmp_path, capsys):
+    table = _comparison_table(["no", "yes", "maybe"])
+    page, text = _compare_page(capsys, table, tmp_path / "c.csv", ["y", "a", "b"])
+    assert_self_contained(page, text)
+    assert len(page.images) == 1
+    assert page.tags.count("figcaption") == 1
+    assert page.header_cells
+    assert "" not in page.header_cells
+
+
+def test_compare_figure_writes_the_numbers_of_the_tables(pyplot, drawn_texts):
+    table = {
+        name: list(column) for name, column in _comparison_table(["0", "1"]).items()
+    }
+    comparison = build_comparison(table, y_true="y", y_pred_a="a", y_pred_b="b")
+    page = Page(comparison_page(comparison, source="c.csv"))
+    ((_, figure),) = comparison_figures(comparison)
+    texts = drawn_texts(figure)
+    (difference,) = _row(page.cells, "difference a - b", 2)
+    (interval,) = _row(page.cells, "95% posterior interval", 2)
+    assert difference in texts
+    assert f"95% posterior interval {interval}" in texts
+    for label in ("0", "1"):
+        *_, recall_difference = _row(page.cells, label, 9)
+        assert recall_difference in texts
+        assert f"recall of {label}" in texts
+
+
+def test_compare_page_of_mathtext_names(
+    pyplot, tmp_path, capsys, drawn_texts, mathtext_labels
+):
+    columns = ["y", "p$x$", "$\\frac$"]
+    table = _comparison_table(mathtext_labels)
+    page, text = _compare_page(capsys, table, tmp_path / "m.csv", columns)
+    assert_self_contained(page, text)
+    assert len(page.images) == 1
+    raw = dict(zip(columns, (list(column) for column in table.values()), strict=True))
+    comparison = build_comparison(raw, y_true="y", y_pred_a="p$x$", y_pred_b="$\\frac$")
+    ((_, figure),) = comparison_figures(comparison)
+    texts = drawn_texts(figure)
+    for label in mathtext_labels:
+        assert f"recall of {label}" in texts
+    assert "a - b: column 'p$x$' minus column '$\\\\frac$'" in texts
+
+
+def test_compare_page_without_matplotlib(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    table = _comparison_table(["no", "yes"])
+    path = tmp_path / "c.csv"
+    _write_csv(path, ["y", "a", "b"], table)
+    argv = ["compare", str(path), "--y-true", "y", "--y-pred-a", "a", "--y-pred-b", "b"]
+    assert main([*argv, "--html", str(tmp_path / "c.html")]) == 0
+    err = capsys.readouterr().err
+    text = (tmp_path / "c.html").read_text(encoding="utf-8")
+    page = Page(text)
+    assert_self_contained(page, text)
+    assert page.images == []
+    assert 'Install it with pip install "sklearn-balanced[plot]"' in page.all_text
+    assert err.count("\n") == 1
+    assert err.startswith("sklearn-balanced: warning: sklearn-balanced compare --html")

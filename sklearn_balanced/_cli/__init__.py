@@ -18,17 +18,20 @@ Three sub-commands:
 
 Bad input ends with a one-line message on stderr and exit status 2. Without a
 sub-command the usage, with the list of sub-commands, goes to stderr, and the
-status is 2 as well.
+status is 2 as well. Output cut short by its reader (``report ... | head``) ends
+quietly with status 1.
 """
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
 
 import sklearn_balanced
 from sklearn_balanced._cli._compare import add_compare_parser, run_compare
-from sklearn_balanced._cli._errors import EXIT_INPUT_ERROR, InputError
+from sklearn_balanced._cli._errors import EXIT_BROKEN_PIPE, EXIT_INPUT_ERROR, InputError
+from sklearn_balanced._cli._options import seed
 from sklearn_balanced._cli._report import print_report
 
 
@@ -91,7 +94,7 @@ def build_parser():
     demo.add_argument(
         "--random-state",
         metavar="N",
-        type=int,
+        type=seed,
         default=0,
         help="seed of the data and the models (default: %(default)s)",
     )
@@ -114,6 +117,8 @@ def build_parser():
             "adjusted_balanced_accuracy, accuracy, interval (method, confidence, "
             "low, high, mean, p_below_chance) and threshold (null, or pos_label, "
             "default, balanced_accuracy_at_default, best, balanced_accuracy_at_best); "
+            "supports are integers where whole, and a number that is not finite "
+            "(undefined, or a total weight past the float64 range) is null; "
             "see the 'Command line' page of the documentation. Bad input exits "
             "with status 2 and a one-line message on stderr."
         ),
@@ -217,6 +222,12 @@ def main(argv=None):
                 parser.print_help(sys.stderr)
                 return EXIT_INPUT_ERROR
             _run(args)
+            sys.stdout.flush()  # a closed reader shows here, not at exit
+        except BrokenPipeError:
+            # The reader of the output went away (``report ... | head``): nothing
+            # left to say, and nowhere to say it.
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
         except (InputError, OSError, ImportError) as exc:
             message = " ".join(str(exc).split())
             print(f"sklearn-balanced: error: {message}", file=sys.stderr)
@@ -224,13 +235,32 @@ def main(argv=None):
     return 0
 
 
+def _silence_stdout():
+    """Point standard output at the null device, so that its final flush succeeds."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file descriptor (a captured or replaced stream)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
+
+
 def _run(args):
-    """Run the sub-command named by ``args``."""
+    """Run the sub-command named by ``args``.
+
+    The folders of the output files are made (and checked) before the work.
+    """
+    if args.html is not None:
+        _make_parent_folder(Path(args.html), "--html")
     if args.command == "demo":
         from sklearn_balanced._demo import run_demo
 
+        output = Path(args.output)
+        if output.exists() and not output.is_dir():
+            raise InputError(f"--output: {output} exists and is not a folder")
         run_demo(
-            output=Path(args.output),
+            output=output,
             random_state=args.random_state,
             html=None if args.html is None else Path(args.html),
         )
@@ -243,6 +273,18 @@ def _run(args):
         from sklearn_balanced._cli._html import write_report_page
 
         write_report_page(Path(args.html), report, counted, source=", ".join(args.file))
+
+
+def _make_parent_folder(path, option):
+    """Make the folder of the output file ``path``, raising unless it can be written."""
+    if path.is_dir():
+        raise InputError(f"{option}: {path} is a folder; name a file in it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"{option}: cannot make the folder {path.parent} ({exc.strerror})"
+        ) from None
 
 
 def _show_warning_on_one_line(

@@ -1,21 +1,31 @@
 """The ``compare`` sub-command: is model a better than model b on these data?"""
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from sklearn_balanced._cli._errors import InputError
+from sklearn_balanced._cli._json import count_value, json_text, warn_past_float64
+from sklearn_balanced._cli._options import open_probability, seed
 from sklearn_balanced._cli._table import (
+    TRUE_LABELS_HINT,
+    check_not_scores,
+    check_predicted_among_true,
     column,
     parse_labels,
     parse_weights,
     read_table,
 )
-from sklearn_balanced.utils._plotting import count_text
+from sklearn_balanced.utils._plotting import count_text, difference_text
 
 JSON_SCHEMA_VERSION = 1
 METHODS = ("posterior", "bootstrap", "bootstrap-percentile")
+#: What to do about a label column that holds no labels, by option.
+_LABEL_HINTS = {
+    "--y-true": TRUE_LABELS_HINT,
+    "--y-pred-a": "compare needs predicted labels, not scores",
+    "--y-pred-b": "compare needs predicted labels, not scores",
+}
 _OUTCOME_KEYS = ("both_right", "only_a_right", "only_b_right", "both_wrong")
 
 
@@ -41,7 +51,7 @@ def add_compare_parser(commands):
         help="is model a's balanced accuracy better than model b's? (paired)",
         description=(
             "Read true labels and the predictions of two models for the same rows "
-            "from a CSV/TSV file with a header row (Parquet too, with pandas "
+            "from a CSV/TSV file with a header row (Parquet too, with pyarrow "
             "installed) and compare their balanced accuracies: the difference "
             "a - b with its interval, the posterior probability that a is better, "
             "and the p-value of the paired permutation test of equal balanced "
@@ -53,9 +63,10 @@ def add_compare_parser(commands):
             "interval (method, confidence, low, high), prob_a_better, p_value, "
             "p_value_exact and per_class (label, support, both_right, "
             "only_a_right, only_b_right, both_wrong, recall_a, recall_b, "
-            "recall_difference); see the 'Command line' page of the "
-            "documentation. Bad input exits with status 2 and a one-line message "
-            "on stderr."
+            "recall_difference); counts are integers where whole, and a number "
+            "that is not finite (undefined, or a total weight past the float64 "
+            "range) is null; see the 'Command line' page of the documentation. "
+            "Bad input exits with status 2 and a one-line message on stderr."
         ),
     )
     compare.add_argument(
@@ -80,14 +91,14 @@ def add_compare_parser(commands):
     compare.add_argument(
         "--confidence",
         metavar="C",
-        type=float,
+        type=open_probability,
         default=0.95,
         help="probability content of the interval (default: %(default)s)",
     )
     compare.add_argument(
         "--random-state",
         metavar="N",
-        type=int,
+        type=seed,
         default=0,
         help=(
             "seed of the bootstrap and of the Monte Carlo permutation test "
@@ -174,11 +185,16 @@ def build_comparison(
     """
     from sklearn_balanced.metrics import compare_balanced_accuracy
 
-    raw = {
-        "--y-true": column(columns, y_true, "--y-true"),
-        "--y-pred-a": column(columns, y_pred_a, "--y-pred-a"),
-        "--y-pred-b": column(columns, y_pred_b, "--y-pred-b"),
-    }
+    names = {"--y-true": y_true, "--y-pred-a": y_pred_a, "--y-pred-b": y_pred_b}
+    raw = {option: column(columns, name, option) for option, name in names.items()}
+    for option, values in raw.items():
+        check_not_scores(
+            list(dict.fromkeys(value.strip() for value in values)),
+            len(values),
+            option,
+            names[option],
+            _LABEL_HINTS[option],
+        )
     weights = None
     if sample_weight is not None:
         weights = parse_weights(column(columns, sample_weight, "--sample-weight"))
@@ -188,6 +204,10 @@ def build_comparison(
         raise InputError(
             f"--y-true: column {y_true!r} holds a single class ({classes[0]}); "
             "balanced accuracy needs at least two"
+        )
+    for option, predicted in (("--y-pred-a", pred_a), ("--y-pred-b", pred_b)):
+        check_predicted_among_true(
+            classes, predicted, option, names[option], _LABEL_HINTS[option]
         )
     try:
         result = compare_balanced_accuracy(
@@ -212,18 +232,19 @@ def build_comparison(
 
 def _as_dict(result, *, n_samples, models):
     """The JSON-ready dict of a ``BalancedAccuracyComparison``."""
-    support = result.counts.sum(axis=1)
+    with np.errstate(over="ignore"):
+        support = result.counts.sum(axis=1)
+    warn_past_float64(support, result.classes)
     per_class = []
     for label, counts, total in zip(
         result.classes, result.counts, support, strict=True
     ):
-        recall_a = (counts[0] + counts[1]) / total
-        recall_b = (counts[0] + counts[2]) / total
+        recall_a, recall_b = _recalls(counts)
         per_class.append(
             {
                 "label": label.item(),
-                "support": float(total),
-                **dict(zip(_OUTCOME_KEYS, map(float, counts), strict=True)),
+                "support": count_value(total),
+                **dict(zip(_OUTCOME_KEYS, map(count_value, counts), strict=True)),
                 "recall_a": float(recall_a),
                 "recall_b": float(recall_b),
                 "recall_difference": float(recall_a - recall_b),
@@ -249,12 +270,21 @@ def _as_dict(result, *, n_samples, models):
     }
 
 
+def _recalls(counts):
+    """The recalls of models a and b from a class's paired outcome counts.
+
+    On the counts scaled by the largest, so that they are defined where the
+    class's total weight overflows float64 but no count does (NaN where one
+    does).
+    """
+    with np.errstate(invalid="ignore"):
+        scaled = counts / counts.max()
+        total = scaled.sum()
+        return (scaled[0] + scaled[1]) / total, (scaled[0] + scaled[2]) / total
+
+
 #: p-values below this are numerically zero (see BalancedAccuracyComparison).
 P_VALUE_FLOOR = 1e-12
-
-
-def _signed(value):
-    return f"{value:+.4f}"
 
 
 def _p_value(value):
@@ -279,10 +309,11 @@ def summary_rows(comparison):
     rows = [
         ("balanced accuracy a", f"{comparison['balanced_accuracy_a']:.4f}"),
         ("balanced accuracy b", f"{comparison['balanced_accuracy_b']:.4f}"),
-        ("difference a - b", _signed(comparison["difference"])),
+        ("difference a - b", difference_text(comparison["difference"])),
         (
             f"  {interval['confidence']:.0%} {interval['method']} interval",
-            f"[{_signed(interval['low'])}, {_signed(interval['high'])}]",
+            f"[{difference_text(interval['low'])}, "
+            f"{difference_text(interval['high'])}]",
         ),
     ]
     if comparison["prob_a_better"] is not None:
@@ -329,7 +360,7 @@ def per_class_rows(comparison):
             *(count_text(row[key]) for key in _OUTCOME_KEYS),
             f"{row['recall_a']:.4f}",
             f"{row['recall_b']:.4f}",
-            _signed(row["recall_difference"]),
+            difference_text(row["recall_difference"]),
         ]
         for row in comparison["per_class"]
     ]
@@ -410,6 +441,9 @@ _READING = (
 def comparison_page(comparison, *, source):
     """The HTML page of ``sklearn-balanced compare --html``.
 
+    Its figure, the paired differences, is drawn with matplotlib; without it,
+    the page says what to install and a warning says the same.
+
     Parameters
     ----------
     comparison : dict
@@ -423,11 +457,19 @@ def comparison_page(comparison, *, source):
     html : str
         The document.
     """
-    from sklearn_balanced._cli._html import page_html, reading_html, table_html
+    from sklearn_balanced._cli._figures import comparison_figures
+    from sklearn_balanced._cli._html import (
+        figures_html,
+        page_html,
+        reading_html,
+        table_html,
+    )
 
     models = comparison["models"]
     numbers = table_html(
-        ["", "value"], [list(row) for row in summary_rows(comparison)], numeric={1}
+        ["quantity", "value"],
+        [list(row) for row in summary_rows(comparison)],
+        numeric={1},
     ) + table_html(
         list(_PER_CLASS_HEADER),
         per_class_rows(comparison),
@@ -437,7 +479,14 @@ def comparison_page(comparison, *, source):
         f"{source}, {comparison['n_samples']} samples; a = column {models['a']!r}, "
         f"b = column {models['b']!r}"
     )
-    sections = [("The numbers", numbers), ("How to read this", reading_html(_READING))]
+    figures = figures_html(
+        comparison_figures(comparison), "sklearn-balanced compare --html"
+    )
+    sections = [
+        ("The numbers", numbers),
+        ("Figure", figures),
+        ("How to read this", reading_html(_READING)),
+    ]
     return page_html("Paired comparison of balanced accuracy", subtitle, sections)
 
 
@@ -461,7 +510,7 @@ def run_compare(args):
         random_state=args.random_state,
     )
     if args.format == "json":
-        print(json.dumps(comparison, indent=2))
+        print(json_text(comparison))
     else:
         print(format_comparison(comparison, source=args.file))
     if args.html is not None:

@@ -13,7 +13,12 @@ from sklearn_balanced.metrics import (
     PerClassRecallDisplay,
 )
 from sklearn_balanced.utils._optional import check_matplotlib
-from sklearn_balanced.utils._plotting import count_text
+from sklearn_balanced.utils._plotting import (
+    count_text,
+    difference_text,
+    plain_text,
+    score_text,
+)
 
 PLOT_HINT = 'pip install "sklearn-balanced[plot]"'
 
@@ -44,16 +49,22 @@ def matplotlib_available(purpose):
     return True
 
 
-def new_figure(width, height, *, ncols=1, nrows=1):
-    """A constrained-layout figure of ``width`` x ``height`` inches and its axes."""
+def new_figure(width, height, *, ncols=1, nrows=1, sharex=False):
+    """A constrained-layout figure of ``width`` x ``height`` inches and its axes.
+
+    With ``sharex=True``, every axes has the same x range.
+    """
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height), layout="constrained")
-    return figure, figure.subplots(nrows, ncols, squeeze=False)
+    return figure, figure.subplots(nrows, ncols, squeeze=False, sharex=sharex)
 
 
 def confusion_panels(axes, matrix, row_labels, column_labels, *, name=None):
     """Draw a confusion matrix as counts and as row-normalised values.
+
+    Both panels are coloured by the share of each cell in its row, so that the
+    cells of a small class are as visible as those of a large one.
 
     Parameters
     ----------
@@ -64,37 +75,38 @@ def confusion_panels(axes, matrix, row_labels, column_labels, *, name=None):
         Number (or total weight) of the samples of each true class (rows)
         predicted as each class (columns).
 
-    row_labels, column_labels : list of str
-        The true and the predicted classes.
+    row_labels, column_labels : list
+        The true and the predicted classes, drawn as text.
 
     name : str, default=None
         Name of the model, put in front of the titles.
     """
     counts = np.asarray(matrix, dtype=np.float64)
     support = counts.sum(axis=1, keepdims=True)
-    normalised = counts / np.where(support > 0, support, 1)
-    prefix = "" if name is None else f"{name}\n"
-    _heat_map(axes[0], counts, count_text, row_labels, column_labels)
-    axes[0].set_title(f"{prefix}counts")
-    _heat_map(axes[1], normalised, "{:.2f}".format, row_labels, column_labels)
+    shares = counts / np.where(support > 0, support, 1)
+    prefix = "" if name is None else f"{plain_text(name)}\n"
+    texts = map(count_text, counts.ravel())
+    _heat_map(axes[0], shares, texts, row_labels, column_labels)
+    axes[0].set_title(f"{prefix}counts, coloured by share of the row")
+    texts = map(score_text, shares.ravel())
+    _heat_map(axes[1], shares, texts, row_labels, column_labels)
     axes[1].set_title(f"{prefix}row-normalised: recall on the diagonal")
 
 
-def _heat_map(ax, values, text, row_labels, column_labels):
-    """One confusion matrix panel with its values, as ``text(value)``, in the cells."""
-    top = max(float(values.max()), np.finfo(np.float64).tiny)
-    ax.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
-    for (row, col), value in np.ndenumerate(values):
+def _heat_map(ax, shares, texts, row_labels, column_labels):
+    """One confusion matrix panel coloured by the row ``shares``, ``texts`` in it."""
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for ((row, col), share), text in zip(np.ndenumerate(shares), texts, strict=True):
         ax.text(
             col,
             row,
-            text(value),
+            text,
             ha="center",
             va="center",
-            color="white" if value > 0.6 * top else "black",
+            color="white" if share > 0.6 else "black",
         )
-    ax.set_xticks(range(len(column_labels)), column_labels)
-    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.set_xticks(range(len(column_labels)), [plain_text(c) for c in column_labels])
+    ax.set_yticks(range(len(row_labels)), [plain_text(r) for r in row_labels])
     ax.set(xlabel="Predicted class", ylabel="True class")
 
 
@@ -125,39 +137,52 @@ def report_figures(report, counted):
 
 
 def recall_figure(report):
-    """Per-class recall bars with counts, and the balanced accuracy's interval."""
+    """Per-class recall bars with counts, and the balanced accuracy's interval.
+
+    The interval is drawn as an error bar right of the bars, whose caps show
+    however narrow it is, and its width is written in the legend.
+    """
     rows = report["per_class"]
     recall = np.array([row["recall"] for row in rows])
     support = np.array([row["support"] for row in rows])
-    figure, ((ax,),) = new_figure(max(5.0, 1.2 * len(rows) + 2.5), 4.2)
+    balanced_accuracy = report["balanced_accuracy"]
+    figure, ((ax,),) = new_figure(max(5.5, 1.2 * len(rows) + 3.0), 4.4)
     display = PerClassRecallDisplay(
         recall,
         support,
-        display_labels=[str(row["label"]) for row in rows],
-        balanced_accuracy=report["balanced_accuracy"],
+        display_labels=[row["label"] for row in rows],
+        balanced_accuracy=balanced_accuracy,
     ).plot(ax=ax)
     for text, r, n in zip(display.value_texts_, recall, support, strict=True):
-        text.set_text(f"{r:.3f}\n{count_text(r * n)} of {count_text(n)}")
+        text.set_text(f"{score_text(r)}\n{count_text(r * n)} of {count_text(n)}")
     interval = report["interval"]
-    ax.axhspan(
-        interval["low"],
-        interval["high"],
-        color="0.5",
-        alpha=0.3,
-        zorder=1.5,
+    low, high = interval["low"], interval["high"]
+    # Right of the last bar, whose right edge is at len(rows) - 0.6; from low
+    # to high, which may leave out the observed balanced accuracy.
+    ax.errorbar(
+        [len(rows) - 0.3],
+        [(low + high) / 2],
+        yerr=[(high - low) / 2],
+        fmt="none",
+        ecolor="k",
+        capsize=7,
+        capthick=2,
+        elinewidth=2,
         label=(
             f"{interval['confidence']:.0%} interval of BA "
-            f"[{interval['low']:.3f}, {interval['high']:.3f}]"
+            f"[{score_text(low)}, {score_text(high)}], "
+            f"width {score_text(high - low)}"
         ),
     )
+    ax.set_xlim(-0.6, len(rows) - 0.05)
     ax.set_ylim(0, 1.35)
     ax.set_yticks(np.linspace(0, 1, 6))
-    ax.legend(loc="upper center", ncols=2, fontsize="small")
+    ax.legend(loc="upper center", fontsize="small")
     ax.set_title("Recall of each class (correct of support under the value)")
     caption = (
         "Recall of each class, with the number of its samples predicted correctly "
         "out of its support. The dashed line is their mean, the balanced "
-        "accuracy; the grey band is its interval."
+        "accuracy; the error bar on the right is its interval."
     )
     return caption, figure
 
@@ -184,7 +209,9 @@ def confusion_figure(counted):
     caption = (
         "Confusion matrix: one row per true class, one column per predicted "
         "class. Left, the counts (or total weights); right, each row divided by "
-        "its total, so that the diagonal holds the recalls."
+        "its total, so that the diagonal holds the recalls. Both are coloured by "
+        "the share of each cell in its row, so that the cells of a small class "
+        "show as clearly as those of a large one."
     )
     return caption, figure
 
@@ -279,7 +306,87 @@ def threshold_figure(report, counted):
     caption = (
         "Balanced accuracy, accuracy and the recall of each class when the rule "
         "is 'positive iff score >= threshold'. The square marks the default "
-        "threshold 0.5, the circle the in-sample best: chosen on these same "
-        "data, its balanced accuracy is optimistic."
+        f"threshold {threshold['default']:g}, the circle the in-sample best: "
+        "chosen on these same data, its balanced accuracy is optimistic."
+    )
+    return caption, figure
+
+
+def comparison_figures(comparison):
+    """The figures of the ``compare`` page, each with its caption.
+
+    Parameters
+    ----------
+    comparison : dict
+        As returned by :func:`~sklearn_balanced._cli._compare.build_comparison`.
+
+    Returns
+    -------
+    figures : list of (str, matplotlib Figure) or None
+        The paired differences; None, with a warning, when matplotlib is not
+        installed.
+    """
+    if not matplotlib_available("sklearn-balanced compare --html"):
+        return None
+    return [difference_figure(comparison)]
+
+
+def difference_figure(comparison):
+    """The difference a - b of balanced accuracy with its interval, and per class.
+
+    One row per class, its recall difference, under one row for the balanced
+    accuracy, the mean of those, with its interval as an error bar.
+    """
+    interval = comparison["interval"]
+    rows = comparison["per_class"]
+    values = [comparison["difference"], *(row["recall_difference"] for row in rows)]
+    names = [
+        "balanced accuracy",
+        *(f"recall of {plain_text(row['label'])}" for row in rows),
+    ]
+    position = np.arange(len(values))
+    figure, ((ax,),) = new_figure(8.5, 1.6 + 0.45 * len(values))
+    ax.axvline(0, color="0.4", linewidth=1, zorder=0)
+    ax.errorbar(
+        [(interval["low"] + interval["high"]) / 2],
+        [0],
+        xerr=[(interval["high"] - interval["low"]) / 2],
+        fmt="none",
+        ecolor="k",
+        capsize=6,
+        capthick=2,
+        elinewidth=2,
+        label=(
+            f"{interval['confidence']:.0%} {interval['method']} interval "
+            f"[{difference_text(interval['low'])}, {difference_text(interval['high'])}]"
+        ),
+    )
+    ax.plot(values[:1], [0], "D", color="k", label="difference of balanced accuracy")
+    ax.plot(values[1:], position[1:], "o", color="tab:blue", label="recall differences")
+    for y, value in zip(position, values, strict=True):
+        ax.annotate(
+            difference_text(value),
+            (value, y),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            fontsize="small",
+        )
+    ax.set_yticks(position, names)
+    ax.set_ylim(len(values) - 0.4, -0.8)
+    ax.margins(x=0.12)  # room for the values written over the end points
+    models = comparison["models"]
+    ax.set(
+        xlabel=(
+            f"a - b: column {plain_text(repr(models['a']))} minus column "
+            f"{plain_text(repr(models['b']))}"
+        ),
+        title="Paired differences a - b (right of 0: a is better)",
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+    caption = (
+        "Difference a - b of the balanced accuracy, with its interval, and of "
+        "the recall of each class; the balanced accuracy's difference is the "
+        "mean of the recall differences."
     )
     return caption, figure

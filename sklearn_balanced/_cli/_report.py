@@ -2,17 +2,26 @@
 
 import contextlib
 import copy
-import json
 import operator
 import sys
 import textwrap
+import warnings
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 
+from sklearn_balanced._cli._chunk_columns import (
+    chunk_labels,
+    chunk_numbers,
+    chunk_weights,
+    float_or_none,
+    label_values,
+    typed_labels,
+)
 from sklearn_balanced._cli._errors import InputError
+from sklearn_balanced._cli._json import count_value, json_text, warn_past_float64
 from sklearn_balanced._cli._stream import (
     DaskSource,
     Progress,
@@ -21,8 +30,10 @@ from sklearn_balanced._cli._stream import (
     iter_chunks,
 )
 from sklearn_balanced._cli._table import (
-    MISSING,
+    TRUE_LABELS_HINT,
     _is_canonical_int64,
+    check_not_scores,
+    check_predicted_among_true,
     column,
     parse_labels,
     parse_numbers,
@@ -32,6 +43,11 @@ from sklearn_balanced.metrics import ConfusionCounts, ScoreCounts
 from sklearn_balanced.utils._plotting import count_text
 
 DEFAULT_THRESHOLD = 0.5
+#: What to do about a label column that holds no labels, by option.
+LABEL_HINTS = {
+    "--y-true": TRUE_LABELS_HINT,
+    "--y-pred": "use --score for a column of scores",
+}
 JSON_SCHEMA_VERSION = 1
 #: Bins of the counting pass over the scores of files: ``ScoreCounts(max_bins=)``
 #: bins line up in every chunk; the pass after it is exact where the optimum may be.
@@ -56,7 +72,7 @@ def _resolve_pos_label(pos_label, classes):
         matches = [
             label
             for label in classes.tolist()
-            if isinstance(label, int) and _float_or_none(pos_label) == label
+            if isinstance(label, int) and float_or_none(pos_label) == label
         ]
     if not matches:
         raise InputError(
@@ -64,13 +80,6 @@ def _resolve_pos_label(pos_label, classes):
             + ", ".join(map(str, classes.tolist()))
         )
     return matches[0]
-
-
-def _float_or_none(text):
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 def _python(value):
@@ -139,16 +148,22 @@ def read_inputs(
         if sample_weight is None
         else column(columns, sample_weight, "--sample-weight")
     )
+    labels = {"--y-true": (y_true, raw_truth)}
     if score is None:
-        truth, predicted = parse_labels(
-            {"--y-true": raw_truth, "--y-pred": raw_prediction}
-        )
-    else:
-        (truth,) = parse_labels({"--y-true": raw_truth})
+        labels["--y-pred"] = (y_pred, raw_prediction)
+    for option, (name, values) in labels.items():
+        distinct = list(dict.fromkeys(value.strip() for value in values))
+        check_not_scores(distinct, len(values), option, name, LABEL_HINTS[option])
+    parsed = parse_labels({option: values for option, (_, values) in labels.items()})
+    truth = parsed[0]
     weights = None if raw_weights is None else parse_weights(raw_weights)
     classes = _check_classes(np.unique(truth), y_true)
     _check_support(classes, _support(truth, classes, weights))
     if score is None:
+        predicted = parsed[1]
+        check_predicted_among_true(
+            classes, predicted, "--y-pred", y_pred, LABEL_HINTS["--y-pred"]
+        )
         return ReportInputs(truth, predicted, classes, weights)
     scores = parse_numbers(raw_prediction, "--score")
     positive = _binary_positive(classes, pos_label)
@@ -317,21 +332,31 @@ def summarise_counts(counted):
     report : dict
         The report.
     """
+    with warnings.catch_warnings():
+        # check_predicted_among_true has warned of these, naming the column
+        warnings.filterwarnings("ignore", "y_pred contains classes not in y_true")
+        return _summary(counted)
+
+
+def _summary(counted):
+    """The report dict of :func:`summarise_counts`."""
     counts, classes = counted.counts, counted.classes
     matrix = counts.confusion_matrix
-    support = matrix.sum(axis=1)[np.searchsorted(counts.labels, classes)]
+    with np.errstate(over="ignore"):
+        support = matrix.sum(axis=1)[np.searchsorted(counts.labels, classes)]
+    warn_past_float64(support, classes)
     recall = counts.per_class_recall(labels=classes)
     interval = counts.interval(labels=classes)
     return {
         "schema_version": JSON_SCHEMA_VERSION,
         "n_samples": counted.n_samples,
         "per_class": [
-            {"label": _python(label), "recall": float(r), "support": float(s)}
+            {"label": _python(label), "recall": float(r), "support": count_value(s)}
             for label, r, s in zip(classes, recall, support, strict=True)
         ],
         "balanced_accuracy": counts.score(),
         "adjusted_balanced_accuracy": counts.score(adjusted=True),
-        "accuracy": float(np.trace(matrix) / matrix.sum()),
+        "accuracy": _accuracy(matrix),
         "interval": {
             "method": interval.method,
             "confidence": float(interval.confidence),
@@ -342,6 +367,18 @@ def summarise_counts(counted):
         },
         "threshold": None if counted.scores is None else _threshold_section(counted),
     }
+
+
+def _accuracy(matrix):
+    """The share of the weight on the diagonal of a confusion matrix.
+
+    Computed on the matrix scaled by its largest count, so that it is defined
+    where the total weight overflows float64 but every count does not; NaN
+    where a count itself overflows.
+    """
+    with np.errstate(invalid="ignore"):
+        scaled = matrix / matrix.max()
+        return float(np.trace(scaled) / scaled.sum())
 
 
 def _threshold_section(counted):
@@ -452,6 +489,10 @@ def count_source(source, *, y_true, y_pred, score, pos_label, sample_weight):
         {option: list(values) for option, values in counted.distinct.items()}
     )
     classes = _check_classes(np.unique(parsed[0]), y_true)
+    if score is None:
+        check_predicted_among_true(
+            classes, parsed[1], "--y-pred", y_pred, LABEL_HINTS["--y-pred"]
+        )
     positive = None if score is None else _binary_positive(classes, pos_label)
     if counted.error is not None:
         raise counted.error
@@ -530,12 +571,12 @@ class _Guess:
 def _guess(chunk, columns, pos_label):
     """The :class:`_Guess` of the first chunk: its kind of labels and classes."""
     options = [option for option in ("--y-true", "--y-pred") if option in columns]
-    keys = [_label_values(chunk, columns[option], option)[0] for option in options]
+    keys = [label_values(chunk, columns[option], option)[0] for option in options]
     texts = {str(key) for values in keys for key in values}
     kind = "i" if all(map(_is_canonical_int64, texts)) else "U"
     if "--score" not in columns:
         return _Guess(kind)
-    classes = np.unique(_typed(keys[0], kind))
+    classes = np.unique(typed_labels(keys[0], kind))
     try:
         positive = _binary_positive(classes, pos_label)
     except InputError:
@@ -550,13 +591,6 @@ def _same_guess(guess, found):
     if found.classes is None or guess.classes is None:
         return found.classes is guess.classes
     return bool(np.array_equal(guess.classes, found.classes))
-
-
-def _typed(keys, kind):
-    """Label keys (text, or integers as read) as labels of ``kind``."""
-    if kind == "i":
-        return np.array(list(map(int, keys)), dtype=np.int64)
-    return np.array(list(map(str, keys)), dtype=str)
 
 
 class _Counted(NamedTuple):
@@ -582,28 +616,36 @@ def _chunk_counts(chunk, columns, guess):
     labels = {}
     for option in ("--y-true", "--y-pred"):
         if option in columns:
-            labels[option] = _label_values(chunk, columns[option], option)
+            labels[option] = label_values(chunk, columns[option], option)
+            check_not_scores(
+                list(map(str, labels[option][0])),
+                chunk.n_rows,
+                option,
+                columns[option],
+                LABEL_HINTS[option],
+                where=f"{chunk.path}: ",
+            )
     distinct = {
         option: dict.fromkeys(map(str, keys)) for option, (keys, _) in labels.items()
     }
     scores = None
     if "--score" in columns:
-        scores = _numbers(chunk, columns["--score"], "--score")
+        scores = chunk_numbers(chunk, columns["--score"], "--score")
     counted = _Counted(distinct, None, None, chunk.n_rows, None)
     weights = None
     if "--sample-weight" in columns:
         try:
-            weights = _weights(chunk, columns["--sample-weight"])
+            weights = chunk_weights(chunk, columns["--sample-weight"])
         except InputError as error:
             return counted._replace(error=error)
     texts = {str(key) for keys, _ in labels.values() for key in keys}
     if guess.kind == "i" and not all(map(_is_canonical_int64, texts)):
         return counted
     keys, codes = labels["--y-true"]
-    truth = _typed(keys, guess.kind)
+    truth = typed_labels(keys, guess.kind)
     if scores is None:
         keys, codes_pred = labels["--y-pred"]
-        predicted = _typed(keys, guess.kind)[codes_pred]
+        predicted = typed_labels(keys, guess.kind)[codes_pred]
         counts = ConfusionCounts().update(truth[codes], predicted, weights)
         return counted._replace(counts=counts)
     if guess.classes is None or not np.isin(truth, guess.classes).all():
@@ -642,10 +684,10 @@ def _chunk_refined(chunk, empty, columns, kind, positive):
     """The score counts of a chunk, by a copy of the refined ``empty`` counts."""
     weights = None
     if "--sample-weight" in columns:
-        weights = _weights(chunk, columns["--sample-weight"])
+        weights = chunk_weights(chunk, columns["--sample-weight"])
     return copy.deepcopy(empty).update(
-        _labels(chunk, columns["--y-true"], "--y-true", kind),
-        _numbers(chunk, columns["--score"], "--score"),
+        chunk_labels(chunk, columns["--y-true"], "--y-true", kind),
+        chunk_numbers(chunk, columns["--score"], "--score"),
         pos_label=positive,
         sample_weight=weights,
     )
@@ -672,135 +714,14 @@ def _names(columns):
     return names
 
 
-def _present(chunk, name, option):
-    """A column of a chunk, checked to have no missing value (empty, NA, NaN)."""
-    values = chunk.columns[name]
-    if values.dtype.kind == "f":
-        _check_present(chunk, option, np.isnan(values))
-    elif values.dtype.kind not in "iub":
-        keys, codes = _factorised(_texts(values))
-        _check_present(chunk, option, _missing(keys, codes))
-    return values
-
-
-def _texts(values):
-    """A column as a list of str."""
-    return (values if values.dtype.kind == "O" else values.astype(str)).tolist()
-
-
-def _check_present(chunk, option, missing):
-    """Raise for the rows where ``missing`` is True, if any."""
-    missing = np.flatnonzero(missing)
-    if missing.shape[0]:
-        rows = chunk.rows(missing[:5])
-        more = ", ..." if missing.shape[0] > 5 else ""
-        raise chunk.error(
-            option,
-            f"{missing.shape[0]} missing value(s) (NaN or empty) in data row(s) "
-            f"{rows}{more}",
-        )
-
-
-def _factorised(values):
-    """The distinct values of a list, in order of first row, and each row's code."""
-    keys = list(dict.fromkeys(values))
-    code = {key: index for index, key in enumerate(keys)}
-    codes = np.fromiter(map(code.__getitem__, values), np.intp, len(values))
-    return keys, codes
-
-
-def _missing(keys, codes):
-    """Which rows hold a missing value (empty, NA, NaN, ...) among text ``keys``."""
-    missing = [
-        index for index, key in enumerate(keys) if key.strip().lower() in MISSING
-    ]
-    return np.isin(codes, missing)
-
-
-def _label_values(chunk, name, option):
-    """The distinct labels of a chunk's column, in order of first row, and codes.
-
-    Integers as read; anything else as stripped text (the distinct values are
-    stripped, not every row).
-    """
-    values = chunk.columns[name]
-    if values.dtype.kind in "iu":
-        keys, first, codes = np.unique(values, return_index=True, return_inverse=True)
-        order = np.argsort(first)
-        return keys[order].tolist(), np.argsort(order)[codes]
-    if values.dtype.kind in "fb":
-        _present(chunk, name, option)
-    raw, codes = _factorised(_texts(values))
-    keys, stripped = _factorised([key.strip() for key in raw])
-    codes = stripped[codes]
-    _check_present(chunk, option, _missing(keys, codes))
-    return keys, codes
-
-
-def _labels(chunk, name, option, kind):
-    """A label column of a chunk as int64 (``kind`` "i") or as text."""
-    keys, codes = _label_values(chunk, name, option)
-    return _typed(keys, kind)[codes]
-
-
-def _numbers(chunk, name, option):
-    """A column of a chunk as finite float64 numbers."""
-    values = chunk.columns[name]
-    if values.dtype.kind in "OU":
-        numbers = _plain_numbers(values.tolist())
-        if numbers is not None:
-            return numbers
-    values = _present(chunk, name, option)
-    if values.dtype.kind not in "iuf":
-        text = [value.strip() for value in _texts(values)]
-        numbers = [_float_or_none(value) for value in text]
-        if None in numbers:
-            index = numbers.index(None)
-            raise chunk.error(
-                option,
-                f"expected numbers; data row {chunk.rows([index])} holds "
-                f"{text[index]!r}",
-            )
-        values = np.array(numbers)
-    numbers = values.astype(np.float64)
-    infinite = np.flatnonzero(~np.isfinite(numbers))
-    if infinite.shape[0]:
-        raise chunk.error(
-            option,
-            f"expected finite numbers; data row {chunk.rows(infinite[:1])} is infinite",
-        )
-    return numbers
-
-
-def _plain_numbers(texts):
-    """Text as float64 numbers; None unless every one is a finite number."""
-    try:
-        numbers = np.fromiter(map(float, texts), np.float64, len(texts))
-    except ValueError:
-        return None
-    return numbers if np.isfinite(numbers).all() else None
-
-
-def _weights(chunk, name):
-    """A chunk's sample weights: finite and non-negative."""
-    weights = _numbers(chunk, name, "--sample-weight")
-    negative = np.flatnonzero(weights < 0)
-    if negative.shape[0]:
-        row = chunk.rows(negative[:1])
-        raise chunk.error(
-            "--sample-weight",
-            f"sample weights must be non-negative; data row {row} holds "
-            f"{weights[negative[0]]:g}",
-        )
-    return weights
-
-
 def _check_counted_weights(counts, classes, sample_weight):
     """Raise unless some weight is positive and every class weighs something."""
     matrix = counts.confusion_matrix
     if sample_weight is not None and not matrix.any():
         raise InputError("--sample-weight: every sample weight is zero")
-    _check_support(classes, matrix.sum(axis=1)[np.searchsorted(counts.labels, classes)])
+    with np.errstate(over="ignore"):
+        support = matrix.sum(axis=1)
+    _check_support(classes, support[np.searchsorted(counts.labels, classes)])
 
 
 def interval_note(report):
@@ -956,7 +877,7 @@ def print_report(args):
         counted = count_files(paths, read=read, progress=progress, **options)
     report = summarise_counts(counted)
     if args.format == "json":
-        print(json.dumps(report, indent=2))
+        print(json_text(report))
     else:
         print(format_report(report, source=", ".join(args.file)))
     return report, counted

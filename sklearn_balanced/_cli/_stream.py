@@ -17,6 +17,8 @@ import glob
 import gzip
 import io
 import itertools
+import logging
+import math
 import sys
 import time
 import zlib
@@ -30,6 +32,8 @@ from sklearn_balanced._cli._errors import InputError
 from sklearn_balanced._cli._table import (
     GZIP_MAGIC,
     PARQUET_SUFFIXES,
+    SIGNATURE_BYTES,
+    check_not_binary,
     column,
     decoding_hint,
     delimiter_of,
@@ -384,6 +388,13 @@ def _open_text(path, encoding):
     if raw.peek(2)[:2] == GZIP_MAGIC:
         raw.close()
         raw = gzip.open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    with _reading(path, encoding):
+        head = raw.peek(SIGNATURE_BYTES)[:SIGNATURE_BYTES]
+    try:
+        check_not_binary(path, head)
+    except InputError:
+        raw.close()
+        raise
     return io.TextIOWrapper(
         raw, encoding="utf-8-sig" if codec == "utf-8" else codec, newline=""
     )
@@ -457,25 +468,50 @@ def _records(reader, path, offset=0):
 
 
 def _parquet_chunks(path, names, rows):
+    data = _open_parquet(path)
+    positions = _check_header(
+        path, [str(name) for name in data.schema_arrow.names], names
+    )
+    if not data.metadata.num_rows:
+        raise InputError(f"{path} has no data rows")
+    yield from _parquet_batches(path, data, list(positions), rows)
+
+
+def _open_parquet(path):
+    """A Parquet file, opened with pyarrow (its metadata read)."""
     from sklearn_balanced.utils._optional import import_optional
 
     parquet = import_optional("pyarrow.parquet", "reading Parquet files")
+    with _parquet_errors(path):
+        return parquet.ParquetFile(path)
+
+
+@contextlib.contextmanager
+def _parquet_errors(path):
+    """An error of pyarrow reading ``path`` as an InputError naming the file."""
     try:
-        data = parquet.ParquetFile(path)
+        yield
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
-    header = [str(name) for name in data.schema_arrow.names]
-    positions = _check_header(path, header, names)
-    first_row = 1
-    for batch in data.iter_batches(batch_size=rows, columns=list(positions)):
+
+
+def _parquet_batches(path, data, names, rows, row_groups=None, first_row=1):
+    """The chunks of the columns ``names`` of a Parquet file (or of its row groups).
+
+    A page that cannot be read is an InputError naming the file.
+    """
+    batches = data.iter_batches(batch_size=rows, columns=names, row_groups=row_groups)
+    while True:
+        with _parquet_errors(path):
+            batch = next(batches, None)
+        if batch is None:
+            return
         columns = {
             name: _arrow_values(batch.column(batch.schema.get_field_index(name)))
-            for name in positions
+            for name in names
         }
         yield Chunk(path, first_row, columns)
         first_row += batch.num_rows
-    if first_row == 1:
-        raise InputError(f"{path} has no data rows")
 
 
 def _arrow_values(array):
@@ -505,22 +541,29 @@ class Progress:
         Where to write; None means ``sys.stderr``.
     interval : float, default=0.2
         Seconds between two updates of the line.
+    clock : callable, default=time.monotonic
+        Returns the time in seconds; only differences of its values matter.
     """
 
-    def __init__(self, *, enabled, stream=None, interval=0.2):
+    def __init__(self, *, enabled, stream=None, interval=0.2, clock=time.monotonic):
         self.enabled = enabled
         self.stream = sys.stderr if stream is None else stream
         self.interval = interval
-        self._stage, self._rows, self._shown = "", 0, 0.0
+        self.clock = clock
+        self._stage, self._rows, self._shown = "", 0, -math.inf
 
     def start(self, stage):
-        """Begin counting the rows of a pass over the files."""
-        self._stage, self._rows, self._shown = stage, 0, 0.0
+        """Begin a pass over the files: its first rows read are drawn at once."""
+        self._stage, self._rows, self._shown = stage, 0, -math.inf
 
     def advance(self, rows):
         """Add ``rows`` rows read, and redraw the line now and then."""
         self._rows += rows
-        if self.enabled and time.monotonic() - self._shown >= self.interval:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self._shown >= self.interval:
+            self._shown = now
             self._draw()
 
     def finish(self):
@@ -531,16 +574,17 @@ class Progress:
             self.stream.flush()
 
     def _draw(self):
-        self._shown = time.monotonic()
         self.stream.write(f"\r{self._stage}: {self._rows:,} rows")
         self.stream.flush()
 
 
 class DaskSource:
-    """Files read with ``dask.dataframe``, each partition counted where it lives.
+    """Files read on a Dask cluster, each part counted where it is read.
 
-    Delimited files are parsed by pandas (every column as text, blank lines
-    skipped), so the rows of its partitions are numbered within the partition.
+    Parquet files are read by pyarrow row group by row group (in chunks of
+    ``CHUNK_ROWS`` rows), so that their rows are numbered in the file; delimited
+    files by ``dask.dataframe`` with pandas' parser (every column as text,
+    blank lines skipped), so that their rows are numbered within a partition.
 
     Parameters
     ----------
@@ -553,32 +597,97 @@ class DaskSource:
     def __init__(self, paths, *, delimiter=None, encoding="utf-8"):
         if len({path.suffix.lower() in PARQUET_SUFFIXES for path in paths}) > 1:
             raise InputError("--dask reads files of one format: Parquet or delimited")
-        self.frames = [(path, _dask_frame(path, delimiter, encoding)) for path in paths]
+        self.files = [_dask_file(path, delimiter, encoding) for path in paths]
 
     def first(self, columns, function):
-        """``function`` of the first partition of the first file, on the cluster."""
-        import dask
-
-        path, frame = self.frames[0]
-        part = frame[_frame_columns(path, frame, columns)].to_delayed()[0]
-        with _pandas_errors(path):
-            return dask.delayed(_partition_apply)(function, part, path).compute()
+        """``function`` of the first chunk of the first file, on the cluster."""
+        first = self.files[0]
+        node = first.apply(columns, function, None)[0]
+        with _pandas_errors(first.path):
+            return node.compute()
 
     def reduce(self, columns, function, combine, stage):
-        """Merge ``function`` of every partition, in a tree, on the cluster."""
-        import dask
-
+        """Merge ``function`` of every chunk, in a tree, on the cluster."""
         from sklearn_balanced.utils._dask import reduce_delayed
 
-        nodes = []
-        for path, frame in self.frames:
-            names = _frame_columns(path, frame, columns)
-            nodes += [
-                dask.delayed(_partition_apply)(function, part, path)
-                for part in frame[names].to_delayed()
-            ]
-        with _pandas_errors(", ".join(str(path) for path, _ in self.frames)):
+        nodes = [
+            node
+            for file in self.files
+            for node in file.apply(columns, function, combine)
+        ]
+        with _pandas_errors(", ".join(str(file.path) for file in self.files)):
             return reduce_delayed(nodes, combine)
+
+
+def _dask_file(path, delimiter, encoding):
+    """A file as :class:`DaskSource` reads it."""
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return _DaskParquet(path)
+    return _DaskDelimited(path, _dask_frame(path, delimiter, encoding))
+
+
+class _DaskParquet:
+    """A Parquet file read row group by row group on a Dask cluster."""
+
+    def __init__(self, path):
+        self.path = path
+        data = _open_parquet(path)
+        self.header = [str(name) for name in data.schema_arrow.names]
+        sizes = [
+            data.metadata.row_group(i).num_rows for i in range(data.num_row_groups)
+        ]
+        if not sum(sizes):
+            raise InputError(f"{path} has no data rows")
+        starts = np.cumsum([1, *sizes[:-1]]).tolist()
+        self.row_groups = [
+            (index, start)
+            for index, (start, size) in enumerate(zip(starts, sizes, strict=True))
+            if size
+        ]
+
+    def apply(self, columns, function, combine):
+        """Delayed ``function`` of the chunks of each row group, merged with
+        ``combine`` (None: of the first chunk only)."""
+        import dask
+
+        names = _frame_columns(self.path, self.header, columns)
+        return [
+            dask.delayed(_row_group_apply)(
+                function, combine, self.path, names, index, start
+            )
+            for index, start in self.row_groups
+        ]
+
+
+def _row_group_apply(function, combine, path, names, row_group, first_row):
+    """``function`` of the chunks of a row group, merged (see :class:`_DaskParquet`)."""
+    data = _open_parquet(path)
+    result = None
+    for chunk in _parquet_batches(
+        path, data, names, CHUNK_ROWS, [row_group], first_row
+    ):
+        value = function(chunk)
+        if combine is None:
+            return value
+        result = value if result is None else combine(result, value)
+    return result
+
+
+class _DaskDelimited:
+    """A delimited file read as a ``dask.dataframe``, partition by partition."""
+
+    def __init__(self, path, frame):
+        self.path, self.frame = path, frame
+
+    def apply(self, columns, function, combine):
+        """Delayed ``function`` of each partition (``combine`` is not needed)."""
+        import dask
+
+        names = _frame_columns(self.path, self.frame.columns, columns)
+        return [
+            dask.delayed(_partition_apply)(function, part, self.path)
+            for part in self.frame[names].to_delayed()
+        ]
 
 
 @contextlib.contextmanager
@@ -592,13 +701,16 @@ def _pandas_errors(files):
         raise InputError(f"{files}: {exc}") from None
 
 
-def _frame_columns(path, frame, columns):
-    """The distinct column names of ``columns``, checked against the frame's."""
-    header = [str(name) for name in frame.columns]
+def _frame_columns(path, labels, columns):
+    """The distinct column labels of ``columns``, checked against a header.
+
+    ``labels`` are the header's column labels (str, or any for a data frame).
+    """
+    header = [str(name) for name in labels]
     duplicate = first_duplicate(header)
     if duplicate is not None:
         raise InputError(f"{path}: column {duplicate!r} appears twice in the header")
-    table = dict(zip(header, frame.columns, strict=True))
+    table = dict(zip(header, labels, strict=True))
     return list(
         dict.fromkeys(
             column(table, name, f"{path}: {option}") for option, name in columns.items()
@@ -622,15 +734,15 @@ def _pandas_values(series):
 
 
 def _dask_frame(path, delimiter, encoding):
-    """A file as a Dask data frame."""
+    """A delimited file as a Dask data frame."""
     from sklearn_balanced.utils._optional import import_optional
 
     dd = import_optional("dask.dataframe", "--dask")
-    if path.suffix.lower() in PARQUET_SUFFIXES:
-        return dd.read_parquet(str(path))
     with _open_text(path, encoding) as text:
         lines = _guarded(path, text, encoding)
         header = next((line for line in lines if line.strip()), "")
+    if not header:
+        raise InputError(f"{path} is empty")
     with _pandas_errors(path):
         return dd.read_csv(
             str(path),
@@ -663,12 +775,23 @@ def dask_client(address=None):
 
     distributed = import_optional("distributed", "--dask")
     if address is not None:
-        with distributed.Client(address) as client:
+        try:
+            client = distributed.Client(address)
+        except OSError as exc:
+            raise InputError(
+                f"--scheduler: cannot connect to {address} ({exc})"
+            ) from None
+        with client:
             yield client
         return
     with (
         distributed.LocalCluster(
-            threads_per_worker=1, dashboard_address=None
+            threads_per_worker=1,
+            # a free port: the scheduler serves HTTP even without a dashboard,
+            # and warns when the default port 8787 is taken
+            dashboard_address=":0",
+            # a worker's error is raised here, in one line: not logged as well
+            silence_logs=logging.CRITICAL,
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

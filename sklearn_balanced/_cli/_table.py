@@ -23,16 +23,32 @@ _UTF16_HINT = "it starts with a UTF-16 byte order mark: add --encoding utf-16"
 _SIGNATURES = (
     (codecs.BOM_UTF16_LE, _UTF16_HINT),
     (codecs.BOM_UTF16_BE, _UTF16_HINT),
-    (b"PK\x03\x04", "it looks like a ZIP archive (an Excel workbook?); export CSV"),
-    (b"PAR1", "it looks like a Parquet file; give it a .parquet suffix"),
 )
+#: The first bytes of files that are not delimited text, and what they are.
+_BINARY_SIGNATURES = (
+    (b"PAR1", "a Parquet file; give it a .parquet suffix"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel workbook?); export it as CSV"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an Excel 97-2003 workbook; export it as CSV",
+    ),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not a table"),
+    (b"\xff\xd8\xff", "a JPEG image, not a table"),
+    (b"GIF87a", "a GIF image, not a table"),
+    (b"GIF89a", "a GIF image, not a table"),
+    (b"%PDF-", "a PDF document, not a table"),
+    (b"\xfd7zXZ\x00", "an xz archive; decompress it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; extract it first"),
+)
+#: Bytes of a file read to tell binary files from text.
+SIGNATURE_BYTES = 8
 _INT64 = np.iinfo(np.int64)
 
 
 def read_table(path, *, delimiter=None, encoding="utf-8"):
     """Read a table with a header row into a dict of string columns.
 
-    ``.parquet`` and ``.pq`` files are read with pandas. Other files are
+    ``.parquet`` and ``.pq`` files are read with pyarrow. Other files are
     delimited text, gzip-compressed or not, read with strict quoting and with
     blank lines skipped. Their delimiter is ``delimiter`` if given, a tab for
     ``.tsv`` and ``.tab`` files (before any ``.gz``), and otherwise whichever of
@@ -75,12 +91,16 @@ def read_table(path, *, delimiter=None, encoding="utf-8"):
     {'y': ['0', '1'], 'p': ['1', '1']}
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; name a file")
     if not path.is_file():
         raise InputError(f"no such file: {path}")
     if path.suffix.lower() in PARQUET_SUFFIXES:
         names, values = _read_parquet(path)
     else:
-        text = _decode(_read_bytes(path), path, encoding)
+        data = _read_bytes(path)
+        check_not_binary(path, data[:SIGNATURE_BYTES])
+        text = _decode(data, path, encoding)
         header = next((line for line in text.splitlines() if line.strip()), "")
         names, values = _read_delimited(
             text, path, delimiter_of(delimiter, path, header)
@@ -163,11 +183,35 @@ def _decode(data, path, encoding):
         ) from None
 
 
+def check_not_binary(path, head):
+    """Raise if a file to read as delimited text starts as a known binary format.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the message.
+    head : bytes
+        Its first bytes (at least ``SIGNATURE_BYTES`` unless it is shorter),
+        decompressed when it is gzip-compressed.
+
+    Raises
+    ------
+    InputError
+        If ``head`` starts with the signature of an image, a document, an
+        archive or a Parquet file.
+    """
+    for signature, kind in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise InputError(f"{path} is not delimited text: it looks like {kind}")
+
+
 def decoding_hint(data):
     """What to do about a file (starting with ``data``) not in the encoding tried."""
     for signature, hint in _SIGNATURES:
         if data.startswith(signature):
             return hint
+    if b"\0" in data:
+        return "it holds NUL bytes, as binary files do: is it a table at all?"
     return (
         "save it as UTF-8, or name its encoding with --encoding "
         "(for example --encoding cp1252 or --encoding latin-1)"
@@ -204,16 +248,19 @@ def first_duplicate(names):
 
 
 def _read_parquet(path):
-    """Column names and columns, as text, of a Parquet file read with pandas."""
+    """Column names and columns, as text, of a Parquet file read with pyarrow."""
     from sklearn_balanced.utils._optional import import_optional
 
-    pandas = import_optional("pandas", "reading Parquet files")
-    frame = pandas.read_parquet(path)
+    parquet = import_optional("pyarrow.parquet", "reading Parquet files")
+    try:
+        table = parquet.read_table(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
     columns = [
-        ["" if pandas.isna(value) else str(value) for value in frame.iloc[:, i]]
-        for i in range(frame.shape[1])
+        ["" if value is None else str(value) for value in values.to_pylist()]
+        for values in table.columns
     ]
-    return [str(name) for name in frame.columns], columns
+    return [str(name) for name in table.column_names], columns
 
 
 def column(columns, name, option):
@@ -392,3 +439,123 @@ def parse_weights(values):
     if not weights.any():
         raise InputError("--sample-weight: every sample weight is zero")
     return weights
+
+
+#: What to do about a column of true labels that holds no labels.
+TRUE_LABELS_HINT = "--y-true names the column of the true labels"
+#: A label column with more distinct values than this, all numbers and some
+#: not whole, looks like scores.
+SCORE_LIKE_DISTINCT = 100
+#: A label column with more distinct values than this, and than half its rows,
+#: looks like scores (or row ids): its confusion matrix would not fit in memory.
+NEAR_UNIQUE_DISTINCT = 1000
+
+
+def check_not_scores(distinct, n_rows, option, name, hint, *, where=""):
+    """Raise if a label column looks like scores: continuous or nearly unique.
+
+    Parameters
+    ----------
+    distinct : list of str
+        The distinct (stripped) values of the column.
+    n_rows : int
+        Its number of rows.
+    option, name : str
+        The option naming the column, and its name, for the message.
+    hint : str
+        What to do instead, ending the message.
+    where : str, default=""
+        The start of the message, such as the file and a colon.
+
+    Raises
+    ------
+    InputError
+        If the column has more than ``SCORE_LIKE_DISTINCT`` distinct values,
+        all numbers and some not whole, or more than ``NEAR_UNIQUE_DISTINCT``
+        distinct values and more than half as many as rows.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._table import check_not_scores
+    >>> values = [f"0.{i:03d}" for i in range(500)]
+    >>> check_not_scores(values, 500, "--y-pred", "proba", "use --score")
+    Traceback (most recent call last):
+    ...
+    sklearn_balanced._cli._errors.InputError: --y-pred: column 'proba' looks like ...
+    """
+    n_distinct = len(distinct)
+    if n_distinct <= SCORE_LIKE_DISTINCT:
+        return
+    fraction = _first_fraction(distinct)
+    if fraction is None and not (
+        n_distinct > NEAR_UNIQUE_DISTINCT and 2 * n_distinct > n_rows
+    ):
+        return
+    example = distinct[0] if fraction is None else fraction
+    raise InputError(
+        f"{where}{option}: column {name!r} looks like scores, not labels "
+        f"({n_distinct} distinct values in {n_rows} rows, such as {example!r}); "
+        f"{hint}"
+    )
+
+
+def _first_fraction(values):
+    """The first value that is a number but not a whole one, if all are numbers."""
+    fraction = None
+    for value in values:
+        number = _decimal_or_none(value)
+        if number is None or not number.is_finite():
+            return None
+        if fraction is None and number != number.to_integral_value():
+            fraction = value
+    return fraction
+
+
+def check_predicted_among_true(classes, predicted, option, name, hint):
+    """Raise if no predicted label is a true label; warn if some are not.
+
+    Parameters
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The sorted true labels.
+    predicted : ndarray
+        The predicted labels (of the same dtype as ``classes``).
+    option, name : str
+        The option naming the predictions' column, and its name.
+    hint : str
+        What to do, ending the message of the error.
+
+    Raises
+    ------
+    InputError
+        If no predicted label is a true label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._cli._table import check_predicted_among_true
+    >>> classes = np.array(["neg", "pos"])
+    >>> check_predicted_among_true(classes, np.array(["0.2"]), "--y-pred", "s", "!")
+    Traceback (most recent call last):
+    ...
+    sklearn_balanced._cli._errors.InputError: --y-pred: no value of column 's' ...
+    """
+    distinct = np.unique(predicted)
+    outside = distinct[~np.isin(distinct, classes)]
+    if not outside.shape[0]:
+        return
+    shown = ", ".join(repr(label) for label in outside[:3].tolist())
+    shown += ", ..." if outside.shape[0] > 3 else ""
+    if outside.shape[0] == distinct.shape[0]:
+        true = ", ".join(map(str, classes[:5].tolist()))
+        true += ", ..." if classes.shape[0] > 5 else ""
+        raise InputError(
+            f"{option}: no value of column {name!r} is a true label (true labels: "
+            f"{true}; column {name!r} holds {shown}); {hint}"
+        )
+    warnings.warn(
+        f"{option}: {outside.shape[0]} value(s) of column {name!r} are not true "
+        f"labels ({shown}); the rows that predict them count as errors",
+        UserWarning,
+        stacklevel=2,
+    )

@@ -50,10 +50,22 @@ def import_optional(module_name, caller_name):
     try:
         return importlib.import_module(module_name)
     except ImportError as exc:
+        if isinstance(exc, ModuleNotFoundError) and _names_a_part(
+            exc.name, module_name
+        ):
+            raise ImportError(
+                f"{caller_name} requires {top_level}, which is not installed. "
+                f"Install it with: {hint}"
+            ) from exc
         raise ImportError(
-            f"{caller_name} requires {top_level}, which is not installed. "
-            f"Install it with: {hint}"
+            f"{caller_name} requires {top_level}, which is installed but cannot be "
+            f"imported ({type(exc).__name__}: {exc}). Reinstall it with: {hint}"
         ) from exc
+
+
+def _names_a_part(name, module_name):
+    """Whether ``name`` is ``module_name`` or one of its parent packages."""
+    return name is not None and (module_name + ".").startswith(name + ".")
 
 
 def check_matplotlib(caller_name):

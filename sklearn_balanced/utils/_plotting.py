@@ -31,6 +31,25 @@ def step_abscissa(thresholds):
     return x, np.r_[finite, 0]
 
 
+def plain_text(value):
+    r"""``str(value)`` escaped so that matplotlib draws it as it is, never as mathtext.
+
+    matplotlib parses a text holding two unescaped ``$`` as mathtext, so a class
+    label such as ``$x$`` would be drawn as an italic x and one such as
+    ``$\frac$`` would fail to draw. Every ``$`` is escaped as ``\$``, which
+    matplotlib draws as ``$``; no other character starts mathtext. Escape the
+    data (labels, class, model and column names) where it is put in a text, and
+    only there, so that it is escaped once.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._plotting import plain_text
+    >>> print(plain_text("$x$"), plain_text(1.5))
+    \$x\$ 1.5
+    """
+    return str(value).replace("$", r"\$")
+
+
 def count_text(value):
     """A count or total weight as text: whole numbers in full, others to 6 digits.
 
@@ -45,3 +64,27 @@ def count_text(value):
         if abs(value - whole) <= 1e-9 * max(abs(value), 1.0):
             return f"{whole:.0f}"
     return f"{value:.6g}"
+
+
+def score_text(value):
+    """A score as text, to 4 decimals, as the tables and figures of the CLI write it.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._plotting import score_text
+    >>> score_text(0.78786)
+    '0.7879'
+    """
+    return f"{value:.4f}"
+
+
+def difference_text(value):
+    """A difference of scores as text, to 4 decimals, with its sign.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._plotting import difference_text
+    >>> difference_text(0.04216), difference_text(-0.5)
+    ('+0.0422', '-0.5000')
+    """
+    return f"{value:+.4f}"

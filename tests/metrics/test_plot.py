@@ -459,3 +459,89 @@ def test_training_curve_of_an_estimator_without_curves(pyplot, demo_split):
         TrainingCurveDisplay.from_estimator(LogisticRegression().fit(X_train, y_train))
     with pytest.raises(NotFittedError):
         TrainingCurveDisplay.from_estimator(LogisticRegression())
+
+
+@pytest.mark.parametrize(
+    ("y_true", "pos_label"),
+    [([0, 0, 0], None), ([-1, -1, -1], None), ([1, 1, 1], None), ([0, 0, 0], 0)],
+)
+def test_curve_accuracy_when_y_true_has_one_class(pyplot, y_true, pos_label):
+    # The positive class of pos_label=None is 1 even when no label is 1.
+    y_score = np.array([0.1, 0.5, 0.9])
+    display = BalancedAccuracyCurveDisplay.from_predictions(
+        y_true, y_score, pos_label=pos_label, plot_accuracy=True
+    )
+    x, accuracy, all_negative = _curve_points(display.accuracy_line_)
+    positive = 1 if pos_label is None else pos_label
+    is_positive = np.asarray(y_true) == positive
+    expected = [accuracy_score(is_positive, y_score >= threshold) for threshold in x]
+    np.testing.assert_allclose(accuracy, expected, rtol=1e-12)
+    assert all_negative == accuracy_score(is_positive, np.zeros(3, dtype=bool))
+
+
+def test_curve_accuracy_of_negatives_only_is_the_share_predicted_negative(pyplot):
+    display = BalancedAccuracyCurveDisplay.from_predictions(
+        [0, 0, 0], [0.1, 0.5, 0.9], plot_accuracy=True
+    )
+    np.testing.assert_allclose(
+        display.accuracy_line_.get_ydata(), [0, 1 / 3, 2 / 3, 1], rtol=1e-12
+    )
+
+
+def test_curve_colours_are_one_per_quantity_on_every_axes(pyplot):
+    _, (top, bottom) = pyplot.subplots(2)
+    y_true, y_score = [0, 0, 1, 1, 0], [0.1, 0.6, 0.4, 0.9, 0.3]
+    kwargs = {"plot_accuracy": True, "plot_rates": True}
+    first = BalancedAccuracyCurveDisplay.from_predictions(
+        y_true, y_score, ax=top, **kwargs
+    )
+    second = BalancedAccuracyCurveDisplay.from_predictions(
+        y_true, y_score, ax=top, name="again", **kwargs
+    )
+    # One curve and its rates alone: the rates take the same colours.
+    alone = BalancedAccuracyCurveDisplay.from_predictions(
+        y_true, y_score, ax=bottom, plot_rates=True
+    )
+    for line in ("accuracy_line_", "tpr_line_", "tnr_line_"):
+        assert getattr(first, line).get_color() == getattr(second, line).get_color()
+    for line in ("tpr_line_", "tnr_line_"):
+        assert getattr(first, line).get_color() == getattr(alone, line).get_color()
+    quantities = [
+        first.line_,
+        second.line_,
+        first.accuracy_line_,
+        first.tpr_line_,
+        first.tnr_line_,
+    ]
+    colours = [line.get_color() for line in quantities]
+    assert len(set(colours)) == len(colours)
+
+
+def test_curve_draws_labels_as_text_not_mathtext(pyplot, drawn_texts, mathtext_labels):
+    for label, name in zip(mathtext_labels, mathtext_labels[::-1], strict=True):
+        curve = BalancedAccuracyCurveDisplay.from_predictions(
+            ["neg", label, "neg", label],
+            [0.1, 0.8, 0.4, 0.3],
+            pos_label=label,
+            name=name,
+        )
+        texts = drawn_texts(curve.figure_)
+        assert f"Decision threshold (positive label: {label})" in texts
+        assert f"{name} balanced accuracy" in texts
+        pyplot.close("all")
+
+
+def test_recall_and_training_draw_labels_as_text_not_mathtext(
+    pyplot, drawn_texts, mathtext_labels
+):
+    recall = PerClassRecallDisplay.from_predictions(
+        mathtext_labels, mathtext_labels[::-1]
+    )
+    texts = drawn_texts(recall.figure_)
+    assert {f"{label}\n(n=1)" for label in mathtext_labels} <= set(texts)
+    named = PerClassRecallDisplay([0.5] * 4, [1] * 4, display_labels=mathtext_labels)
+    named.plot(show_support=False)
+    assert set(mathtext_labels) <= set(drawn_texts(named.figure_))
+    for label in mathtext_labels:
+        training = TrainingCurveDisplay([0.7, 0.5], name=label).plot()
+        assert label in drawn_texts(training.figure_)

@@ -3,14 +3,19 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_balanced.metrics._counts import confusion_counts
+from sklearn_balanced.metrics._counts import class_counts
+from sklearn_balanced.metrics._curve import positive_label
 from sklearn_balanced.metrics._score_counts import balanced_accuracy_curve
 from sklearn_balanced.utils._optional import check_matplotlib
-from sklearn_balanced.utils._plotting import prepare_axes, step_abscissa
+from sklearn_balanced.utils._plotting import plain_text, prepare_axes, step_abscissa
 from sklearn_balanced.utils._response import binary_scores
 from sklearn_balanced.utils._steps import value_at
 
 LEGEND_WIDTH = 3.5  # inches added to a figure the display creates
+#: Colour of each optional curve, the same on every axes. They are not among the
+#: first colours of matplotlib's cycle, which the balanced accuracy curves of
+#: the first models drawn on the same axes take.
+CURVE_COLORS = {"accuracy": "tab:gray", "tpr": "tab:purple", "tnr": "tab:brown"}
 
 
 def _feasible_spans(x, feasible):
@@ -36,7 +41,9 @@ class BalancedAccuracyCurveDisplay:
     The curve is a step function; it is drawn exactly, one step per distinct
     score. Optional lines show accuracy, the true positive rate (TPR, the recall
     of the positive class) and the true negative rate (TNR, the recall of the
-    negative class); markers show the best threshold and the default one. When
+    negative class), each in the same colour on every axes: grey, purple and
+    brown, which are not the colours of the first balanced accuracy curves drawn
+    on one axes. Markers show the best threshold and the default one. When
     per-fold curves are given, their range is shaded around the (mean) curve and
     the best threshold is labelled as the cross-validated one; otherwise it is
     labelled "in-sample", as it is chosen on the data it is scored on, which
@@ -240,7 +247,11 @@ class BalancedAccuracyCurveDisplay:
             (line,) = self.ax_.plot(x, values[order], drawstyle="steps-pre", **kwargs)
             return line
 
-        label = "balanced accuracy" if name is None else f"{name} balanced accuracy"
+        label = (
+            "balanced accuracy"
+            if name is None
+            else f"{plain_text(name)} balanced accuracy"
+        )
         self.line_ = draw(balanced_accuracy, **{"label": label, **(curve_kwargs or {})})
         color = self.line_.get_color()
 
@@ -274,14 +285,25 @@ class BalancedAccuracyCurveDisplay:
 
         self.accuracy_line_ = None
         if accuracy is not None:
-            self.accuracy_line_ = draw(accuracy, label="accuracy", linestyle="--")
+            self.accuracy_line_ = draw(
+                accuracy,
+                label="accuracy",
+                linestyle="--",
+                color=CURVE_COLORS["accuracy"],
+            )
         self.tpr_line_ = self.tnr_line_ = None
         if tpr is not None:
             self.tpr_line_ = draw(
-                tpr, label="recall of the positive class (TPR)", linestyle=":"
+                tpr,
+                label="recall of the positive class (TPR)",
+                linestyle=":",
+                color=CURVE_COLORS["tpr"],
             )
             self.tnr_line_ = draw(
-                tnr, label="recall of the negative class (TNR)", linestyle="-."
+                tnr,
+                label="recall of the negative class (TNR)",
+                linestyle="-.",
+                color=CURVE_COLORS["tnr"],
             )
 
         best = (
@@ -296,7 +318,11 @@ class BalancedAccuracyCurveDisplay:
             self.default_threshold, balanced_accuracy, "default", marker="s", color="k"
         )
 
-        pos = "" if self.pos_label is None else f" (positive label: {self.pos_label})"
+        pos = (
+            ""
+            if self.pos_label is None
+            else f" (positive label: {plain_text(self.pos_label)})"
+        )
         self.ax_.set(
             xlabel=f"Decision threshold{pos}", ylabel="Score", ylim=(-0.01, 1.01)
         )
@@ -317,7 +343,7 @@ class BalancedAccuracyCurveDisplay:
             [value],
             linestyle="none",
             markersize=8,
-            label=f"{kind}: threshold {threshold:.3g}, BA {value:.3f}",
+            label=f"{kind}: threshold {threshold:.6g}, BA {value:.4f}",
             **kwargs,
         )
         return marker
@@ -394,8 +420,9 @@ class BalancedAccuracyCurveDisplay:
         curve = balanced_accuracy_curve(
             y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
         )
-        counts = confusion_counts(y_true, y_true, sample_weight=sample_weight)
-        resolved_label = counts.classes[-1] if pos_label is None else pos_label
+        # Supports in a unit of a power of two: their ratio cannot overflow.
+        counts = class_counts(y_true, y_true, sample_weight=sample_weight)
+        resolved_label = positive_label(counts.classes, pos_label)
         is_positive = counts.classes == resolved_label
         positive_share = counts.support[is_positive].sum() / counts.support.sum()
         # A class without samples has an undefined (NaN) rate but no weight.

@@ -7,7 +7,7 @@ from sklearn_balanced.metrics._balanced_accuracy import per_class_recall
 from sklearn_balanced.metrics._counts import confusion_counts
 from sklearn_balanced.metrics._recall import mean_recall
 from sklearn_balanced.utils._optional import check_matplotlib
-from sklearn_balanced.utils._plotting import count_text, prepare_axes
+from sklearn_balanced.utils._plotting import count_text, plain_text, prepare_axes
 
 
 class PerClassRecallDisplay:
@@ -135,9 +135,9 @@ class PerClassRecallDisplay:
             zorder=3,
         )
         self.mean_line_ = self.ax_.axhline(
-            mean, color="k", linestyle="--", label=f"mean = BA = {mean:.3f}"
+            mean, color="k", linestyle="--", label=f"mean = BA = {mean:.4f}"
         )
-        names = [str(label) for label in labels]
+        names = [plain_text(label) for label in labels]
         if show_support:
             names = [
                 f"{name}\n(n={count_text(value)})"

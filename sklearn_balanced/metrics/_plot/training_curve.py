@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced.utils._optional import check_matplotlib
-from sklearn_balanced.utils._plotting import prepare_axes
+from sklearn_balanced.utils._plotting import plain_text, prepare_axes
 
 
 class TrainingCurveDisplay:
@@ -132,7 +132,7 @@ class TrainingCurveDisplay:
             handles.append(self.best_iteration_line_)
 
         if name is not None:
-            self.ax_.set_title(name)
+            self.ax_.set_title(plain_text(name))
         self.ax_.legend(
             handles=handles,
             loc="upper center",
