@@ -94,6 +94,20 @@ def test_report_json_past_the_float64_range(tmp_path, capsys):
     assert err.count("\n") == 1
 
 
+def test_report_json_accuracy_where_a_cell_is_past_the_float64_range(tmp_path, capsys):
+    # Two correct rows of class 0, each 1e308: that cell of the confusion matrix
+    # is infinite, yet the accuracy is 3/4 of equal weights.
+    path = _csv(
+        tmp_path / "w.csv", "y,p,w\n0,0,1e308\n0,0,1e308\n1,1,1e308\n1,0,1e308\n"
+    )
+    args = ["report", path, "--y-true", "y", "--y-pred", "p", "--sample-weight", "w"]
+    status, out, _ = _run(capsys, [*args, "--format", "json"])
+    assert status == 0
+    report = _strict(out)
+    assert report["accuracy"] == 0.75
+    assert report["balanced_accuracy"] == 0.75
+
+
 def test_compare_json_is_strict_with_integer_counts(tmp_path, capsys):
     path = _csv(
         tmp_path / "c.csv",

@@ -356,7 +356,7 @@ def _summary(counted):
         ],
         "balanced_accuracy": counts.score(),
         "adjusted_balanced_accuracy": counts.score(adjusted=True),
-        "accuracy": _accuracy(matrix),
+        "accuracy": counts.accuracy(),
         "interval": {
             "method": interval.method,
             "confidence": float(interval.confidence),
@@ -367,18 +367,6 @@ def _summary(counted):
         },
         "threshold": None if counted.scores is None else _threshold_section(counted),
     }
-
-
-def _accuracy(matrix):
-    """The share of the weight on the diagonal of a confusion matrix.
-
-    Computed on the matrix scaled by its largest count, so that it is defined
-    where the total weight overflows float64 but every count does not; NaN
-    where a count itself overflows.
-    """
-    with np.errstate(invalid="ignore"):
-        scaled = matrix / matrix.max()
-        return float(np.trace(scaled) / scaled.sum())
 
 
 def _threshold_section(counted):

@@ -315,6 +315,36 @@ class ConfusionCounts:
         )
         return score
 
+    def accuracy(self):
+        """The share of the counted weight on the diagonal: the plain accuracy.
+
+        The value of :func:`sklearn.metrics.accuracy_score` on the samples
+        counted, computed on the counts in their power-of-two unit, so that it
+        is finite whatever the scale of the weights (where the total weight, or
+        even one cell of :attr:`confusion_matrix`, is past the float64 range).
+
+        Returns
+        -------
+        accuracy : float
+            The counted weight of correct predictions over the total counted
+            weight; NaN where every weight counted is zero.
+
+        Examples
+        --------
+        >>> from sklearn_balanced.metrics import ConfusionCounts
+        >>> counts = ConfusionCounts().update([0, 0, 1, 1], [0, 0, 1, 0])
+        >>> counts.accuracy()
+        0.75
+        >>> counts.update([0, 1], [0, 1], sample_weight=[1e308, 1e308]).accuracy()
+        1.0
+        """
+        self._class_counts(None)  # the error when nothing was counted
+        pairs = self._pairs
+        total = pairs.counts.sum()
+        if not total:
+            return float("nan")
+        return float(pairs.counts[pairs.true == pairs.pred].sum() / total)
+
     @validate_params(
         {"zero_division": ZERO_DIVISION, **_LABELS}, prefer_skip_nested_validation=True
     )

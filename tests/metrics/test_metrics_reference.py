@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sklearn.utils.multiclass import unique_labels
 
 from sklearn_balanced.metrics import (
+    ConfusionCounts,
     balanced_accuracy_from_confusion_matrix,
     balanced_accuracy_score,
     balanced_error_rate,
@@ -183,6 +184,24 @@ def test_string_labels_match_sklearn(data, adjusted):
     y_true, y_pred = data.draw(_targets(STRINGS, STR_DTYPES))
     sample_weight = data.draw(_weights(len(y_true)))
     _check_against_sklearn(y_true, y_pred, sample_weight, adjusted)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(data=st.data(), exponent=st.integers(-1070, 1020))
+def test_confusion_counts_accuracy_matches_sklearn_at_any_scale(data, exponent):
+    y_true, y_pred = data.draw(_int_targets() | _targets(STRINGS, STR_DTYPES))
+    sample_weight = data.draw(_weights(len(y_true)))
+    expected = skm.accuracy_score(y_true, y_pred, sample_weight=sample_weight)
+    counts = ConfusionCounts().update(y_true, y_pred, sample_weight=sample_weight)
+    assert counts.accuracy() == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    # Weights scaled by a power of two give the same accuracy, even where
+    # their sums (or single cells) are past the float64 range.
+    weights = np.ones(len(y_true)) if sample_weight is None else sample_weight
+    weights = np.asarray(weights, dtype=np.float64)
+    scaled = np.ldexp(weights, exponent)
+    if np.array_equal(np.ldexp(scaled, -exponent), weights):  # scaled exactly
+        rescaled = ConfusionCounts().update(y_true, y_pred, sample_weight=scaled)
+        assert rescaled.accuracy() == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 @settings(max_examples=60, **SETTINGS)
