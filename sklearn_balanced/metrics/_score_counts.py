@@ -15,48 +15,36 @@ import math
 import operator
 from functools import partial
 from numbers import Integral
-from typing import NamedTuple
 
 import numpy as np
 
 from sklearn_balanced.metrics._counts import union_labels
 from sklearn_balanced.metrics._curve import (
-    balanced_accuracy_rates,
     check_binary_scores,
     check_binary_type,
     curve_from_sums,
     positive_label,
     score_sums,
 )
+from sklearn_balanced.metrics._score_bins import (
+    NO_BINS,
+    Bins,
+    candidates,
+    common_unit,
+    in_unit,
+    inside,
+    merge_bins,
+    merge_cells,
+    singletons,
+    steps_between_bins,
+    upper_bounds,
+)
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays, map_reduce
 from sklearn_balanced.utils._steps import (
-    COUNT_TIE_TOLERANCE,
     check_tie_break,
     select_plateau,
 )
 from sklearn_balanced.utils._validation import check_weight_values
-
-
-class _Bins(NamedTuple):
-    """Bins of scores, highest first, with their positive and negative weight.
-
-    ``low[i] <= high[i]`` are the lowest and highest score counted in bin ``i``;
-    ``high[i + 1] < low[i]`` (bins do not overlap). A bin with ``low == high``
-    holds one distinct score, exactly.
-    """
-
-    low: np.ndarray
-    high: np.ndarray
-    positive: np.ndarray
-    negative: np.ndarray
-
-    def take(self, index):
-        return _Bins(*(column[index] for column in self))
-
-
-_NO_BINS = _Bins(
-    np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-)
 
 
 class ScoreCounts:
@@ -147,12 +135,12 @@ class ScoreCounts:
         self.max_bins = max_bins
         self.edges = edges
         self._max_bins, self._edges = _check_binning(max_bins, edges)
-        self._bins = _NO_BINS
+        self._bins = NO_BINS
         self._level = 0  # of the bins of max_bins
         # The weights of _bins (of _frozen) are in units of 2**_exponent
         # (2**_frozen_exponent), so that no sum of weights overflows.
         self._exponent = 0
-        self._frozen = _NO_BINS
+        self._frozen = NO_BINS
         self._frozen_exponent = 0
         self._windows = None
         self._classes = np.zeros(0)
@@ -202,10 +190,10 @@ class ScoreCounts:
         classes = self._binary_union(np.unique(y_true), pos_label)
         is_positive = y_true == positive_label(classes, pos_label)
         if self._windows is not None:
-            kept = _inside(self._windows, y_score)
+            kept = inside(self._windows, y_score)
             is_positive, y_score = is_positive[kept], y_score[kept]
             weights = None if weights is None else weights[kept]
-        batch = _Bins(*_singletons(*score_sums(is_positive, y_score, weights)))
+        batch = Bins(*singletons(*score_sums(is_positive, y_score, weights)))
         self._combine(batch, 0, exponent)
         self._classes, self._pos_label = classes, pos_label
         self._n_samples += y_true.shape[0]
@@ -394,7 +382,7 @@ class ScoreCounts:
         (True, False)
         """
         _, _, upper, _ = self._search("middle")
-        return bool(_candidates(upper, value, where).any())
+        return bool(candidates(upper, value, where).any())
 
     def refine(self, *, max_bins=None, floor=None, where=None):
         """Counts for a second pass over the data, exact where the optimum may be.
@@ -451,7 +439,7 @@ class ScoreCounts:
         _, best, upper, bins = self._search("middle")
         if floor is not None and math.isnan(floor):
             raise ValueError("floor must be a balanced accuracy, got nan.")
-        candidate = _candidates(upper, best if floor is None else floor, where)
+        candidate = candidates(upper, best if floor is None else floor, where)
         window = bins.take(candidate)
         windows = np.column_stack([window.low, window.high])[::-1]
         if self._windows is not None and (
@@ -476,7 +464,7 @@ class ScoreCounts:
         with these.
         """
         empty = self._copy()
-        empty._bins, empty._level, empty._exponent = _NO_BINS, 0, 0
+        empty._bins, empty._level, empty._exponent = NO_BINS, 0, 0
         empty._n_samples = 0
         blocks = as_dask_arrays(
             y_true, y_score, sample_weight, caller_name="ScoreCounts"
@@ -529,28 +517,28 @@ class ScoreCounts:
     def _combine(self, bins, level, exponent):
         """Add ``bins`` (of the max_bins hierarchy at ``level``, weights in units
         of ``2**exponent``) to these, in the larger of the two units."""
-        unit = _common_unit((self._bins, self._exponent), (bins, exponent))
-        ours = _in_unit(self._bins, self._exponent, unit)
-        bins = _in_unit(bins, exponent, unit)
+        unit = common_unit((self._bins, self._exponent), (bins, exponent))
+        ours = in_unit(self._bins, self._exponent, unit)
+        bins = in_unit(bins, exponent, unit)
         if self._max_bins is None:
-            self._bins = _merge_bins(ours, bins, self._edges)
+            self._bins = merge_bins(ours, bins, self._edges)
         else:
-            self._bins, self._level = _merge_cells(
+            self._bins, self._level = merge_cells(
                 ours, bins, max(self._level, level), self._max_bins
             )
         self._exponent = unit
 
     def _unit(self):
         """The exponent of the unit of the weights of :meth:`_all_bins`."""
-        return _common_unit(
+        return common_unit(
             (self._frozen, self._frozen_exponent), (self._bins, self._exponent)
         )
 
     def _all_bins(self):
         unit = self._unit()
-        bins = _merge_bins(
-            _in_unit(self._frozen, self._frozen_exponent, unit),
-            _in_unit(self._bins, self._exponent, unit),
+        bins = merge_bins(
+            in_unit(self._frozen, self._frozen_exponent, unit),
+            in_unit(self._bins, self._exponent, unit),
             None,
         )
         if not bins.low.shape[0]:
@@ -570,7 +558,7 @@ class ScoreCounts:
         upper : ndarray of shape (n_bins,)
             The most a threshold inside each bin may reach (``-inf`` for a bin of
             one distinct score, which has no inside).
-        bins : _Bins
+        bins : Bins
             All the bins, those of the first pass kept by :meth:`refine` included.
         """
         bins = self._all_bins()
@@ -580,13 +568,13 @@ class ScoreCounts:
                 "No sample of positive weight has been counted: the balanced "
                 "accuracy is undefined."
             )
-        thresholds, values, feasible = _steps_between_bins(
+        thresholds, values, feasible = steps_between_bins(
             curve, bins.high, bins.low < bins.high
         )
         threshold, best = select_plateau(
             thresholds, values, tie_break, feasible=feasible
         )
-        return threshold, best, _upper_bounds(bins), bins
+        return threshold, best, upper_bounds(bins), bins
 
 
 def balanced_accuracy_curve(y_true, y_score, *, pos_label=None, sample_weight=None):
@@ -694,193 +682,7 @@ def _check_binning(max_bins, edges):
     return None, edges
 
 
-def _common_unit(*parts):
-    """The largest exponent of the ``(bins, exponent)`` parts that hold bins.
-
-    Units only grow with the weights (see ``weight_exponent``), so counts merged
-    in this unit are in the unit of the whole data.
-    """
-    return max((exponent for bins, exponent in parts if bins.low.shape[0]), default=0)
-
-
-def _in_unit(bins, exponent, unit):
-    """``bins`` with their weights (in units of ``2**exponent``) in units of
-    ``2**unit``, ``unit >= exponent``: exact, or negligible weights underflow."""
-    if exponent == unit:
-        return bins
-    return bins._replace(
-        positive=np.ldexp(bins.positive, exponent - unit),
-        negative=np.ldexp(bins.negative, exponent - unit),
-    )
-
-
 def _same(first, second):
     if first is None or second is None:
         return first is second
     return np.array_equal(first, second)
-
-
-def _singletons(scores, positive, negative):
-    """Bins of one distinct score each."""
-    return scores, scores, positive, negative
-
-
-def _inside(windows, scores):
-    """Which scores lie in one of the ``windows`` (rows ``[low, high]``, sorted)."""
-    if not windows.shape[0]:
-        return np.zeros(scores.shape, dtype=bool)
-    index = np.searchsorted(windows[:, 0], scores, side="right") - 1
-    return (index >= 0) & (scores <= windows[np.maximum(index, 0), 1])
-
-
-def _merge_bins(first, second, edges):
-    """Bins of both: overlapping bins (or, with edges, bins of a cell) joined.
-
-    The weights of joined bins are summed in the order of
-    :func:`_ascending_union`.
-    """
-    bins = _ascending_union(first, second)
-    if not bins.low.shape[0]:
-        return bins
-    if edges is None:
-        reach = np.maximum.accumulate(bins.high)
-        starts = np.r_[True, bins.low[1:] > reach[:-1]]
-    else:
-        cell = np.searchsorted(edges, bins.low, side="right")
-        starts = np.r_[True, cell[1:] != cell[:-1]]
-    return _Bins(*(column[::-1] for column in _join(bins, np.flatnonzero(starts))))
-
-
-def _join(bins, starts):
-    """Join the runs of bins that begin at ``starts``."""
-    return _Bins(
-        np.minimum.reduceat(bins.low, starts),
-        np.maximum.reduceat(bins.high, starts),
-        np.add.reduceat(bins.positive, starts),
-        np.add.reduceat(bins.negative, starts),
-    )
-
-
-def _merge_cells(first, second, level, max_bins):
-    """Bins of both, joined by cell at the finest level that fits ``max_bins``.
-
-    A bin at level ``L`` is the cell ``key >> L`` of the :func:`_order_keys` of
-    its scores: the cells of a level are nested in those of the next. The bins
-    of both are of ``level`` or a finer one, so each lies in one cell of any
-    level from ``level`` up.
-
-    Returns
-    -------
-    bins : _Bins
-        The bins of both joined by cell, highest first.
-    level : int
-        The lowest level from ``level`` up at which they occupy at most
-        ``max_bins`` cells.
-    """
-    bins = _ascending_union(first, second)
-    if not bins.low.shape[0]:
-        return bins, level
-    keys = _order_keys(bins.low)
-    if keys.shape[0] > max_bins:
-        # Neighbouring keys share their cell at level L iff L is at least the
-        # bit length of their XOR, so L leaves one cell more than the bit
-        # lengths above L: at most max_bins from the max_bins-th largest up.
-        split = _bit_length((keys[1:] ^ keys[:-1]).view(np.uint64))
-        level = max(level, int(np.partition(split, -max_bins)[-max_bins]))
-    cells = keys >> level
-    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
-    low, high, positive, negative = _join(bins, starts)
-    # -0.0 and 0.0 share a key: 0.0 whichever of them came first.
-    joined = _Bins(low + 0.0, high + 0.0, positive, negative)
-    return joined.take(slice(None, None, -1)), level
-
-
-def _ascending_union(first, second):
-    """The bins of both (highest first), sorted stably by their lowest score.
-
-    At equal lowest scores, the bins of ``first`` come before those of
-    ``second``.
-    """
-    columns = [
-        np.concatenate([one[::-1], other[::-1]])
-        for one, other in zip(first, second, strict=True)
-    ]
-    order = np.argsort(columns[0], kind="stable")
-    return _Bins(*(column[order] for column in columns))
-
-
-def _order_keys(scores):
-    """int64 keys of finite float64 scores, in the same order (0.0 == -0.0).
-
-    The bits of a non-negative float64 grow with it; those of a negative one,
-    sign bit aside, grow with its magnitude, so they are flipped.
-    """
-    bits = (scores + 0.0).view(np.int64)
-    return bits ^ ((bits >> 63) & 0x7FFF_FFFF_FFFF_FFFF)
-
-
-def _bit_length(values):
-    """The number of significant bits of each uint64 value."""
-    length = np.zeros(values.shape, dtype=np.int64)
-    for shift in (32, 16, 8, 4, 2, 1):
-        shifted = values >> np.uint64(shift)
-        above = shifted != 0
-        values = np.where(above, shifted, values)
-        length += shift * above
-    return length + (values != 0)
-
-
-def _steps_between_bins(curve, high, coarse):
-    """The balanced accuracy as a step function whose steps avoid bin insides.
-
-    Each bin of several scores adds the step of its inside, from its highest
-    score down to (not including) its lowest, where the balanced accuracy is
-    unknown: that step is marked infeasible, so that a threshold is only chosen
-    where the balanced accuracy of the counted samples is exact.
-    """
-    lows = np.cumsum(1 + coarse)  # the step of each bin's lowest score
-    thresholds = np.empty(lows[-1] + 1)
-    values = np.empty(thresholds.shape)
-    feasible = np.ones(thresholds.shape, dtype=bool)
-    thresholds[0], values[0] = np.inf, curve.balanced_accuracy[0]
-    thresholds[lows] = curve.thresholds[1:]
-    values[lows] = curve.balanced_accuracy[1:]
-    insides = lows[coarse] - 1
-    thresholds[insides] = high[coarse]
-    values[insides] = curve.balanced_accuracy[:-1][coarse]
-    feasible[insides] = False
-    return thresholds, values, feasible
-
-
-def _candidates(upper, best, where=None):
-    """The bins whose upper bound reaches ``best``: they may hold the optimum.
-
-    Reaching means a tie (select_plateau's tolerance), up to the rounding of
-    the bound itself; a bin of one score (bound ``-inf``) has no inside, even
-    for ``best = -inf``. ``where`` (one entry per bin, or None) excludes bins.
-    """
-    reach = (upper >= best - 2 * COUNT_TIE_TOLERANCE) & (upper > -np.inf)
-    if where is None:
-        return reach
-    where = np.asarray(where, dtype=bool)
-    if where.shape != upper.shape:
-        raise ValueError(
-            "where must hold one entry per step of curve() (n_thresholds - 1 = "
-            f"{upper.shape[0]}), got shape {where.shape}."
-        )
-    return reach & where
-
-
-def _upper_bounds(bins):
-    """The best balanced accuracy a threshold inside each bin may reach.
-
-    At most all the bin's positive weight and none of its negative weight is
-    predicted positive; ``-inf`` for bins of one distinct score.
-    """
-    true_positives = np.cumsum(bins.positive)
-    false_positives = np.cumsum(bins.negative)
-    above = np.concatenate(([0], false_positives[:-1]))
-    _, _, upper = balanced_accuracy_rates(
-        true_positives, above, true_positives[-1], false_positives[-1]
-    )
-    return np.where(bins.low < bins.high, upper, -np.inf)

@@ -51,7 +51,10 @@ def client():
     """A LocalCluster of two single-thread worker processes, closed after use."""
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            memory_limit="2GiB",
+            dashboard_address=None,
         ) as cluster,
         distributed.Client(cluster, set_as_default=False) as client,
     ):
