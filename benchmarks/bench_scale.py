@@ -30,7 +30,8 @@ worker's peak RSS.
 (b) The ``report`` command on 2e7 rows (2e6 with ``--quick``) of labels, scores
 and weights: 10 Parquet files, and the same as 10 CSV files, in a subprocess
 (wall time and peak RSS); against the in-memory reader of one file
-(``read_table`` then ``build_report``) on the same rows as one CSV file.
+(``read_table``, then the columns parsed and counted whole: ``ConfusionCounts``
+and an exact ``ScoreCounts``) on the same rows as one CSV file.
 
 Goals: counting within 1.5x of the one-liner, int8 no slower than int64; the Dask
 threshold faster than the in-memory sweep, and the same threshold;
@@ -303,10 +304,15 @@ def bench_cli(n_rows, n_files=10):
             seconds, rss = _subprocess(body)
             _line(name, seconds, n_rows, f"peak RSS {rss / 2**20:.0f} MiB")
         body = (
-            "from sklearn_balanced._cli._table import read_table\n"
-            "from sklearn_balanced._cli._report import build_report\n"
-            f"build_report(read_table({str(whole)!r}), y_true='y', score='s', "
-            "sample_weight='w')"
+            "from sklearn_balanced._cli._table import (\n"
+            "    parse_labels, parse_numbers, parse_weights, read_table)\n"
+            "from sklearn_balanced.metrics import ConfusionCounts, ScoreCounts\n"
+            f"columns = read_table({str(whole)!r})\n"
+            "(y,) = parse_labels({'--y-true': columns['y']})\n"
+            "s = parse_numbers(columns['s'], '--score')\n"
+            "w = parse_weights(columns['w'])\n"
+            "ConfusionCounts().update(y, (s >= 0.5).astype(int), w)\n"
+            "ScoreCounts().update(y, s, sample_weight=w).best_threshold()"
         )
         seconds, rss = _subprocess(body)
         _line(

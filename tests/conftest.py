@@ -51,7 +51,7 @@ def drawn_texts(pyplot):
 @pytest.fixture(scope="session")
 def demo_split():
     """The demo data set, split in two halves: ``X_train, X_test, y_train, y_test``."""
-    from sklearn_balanced._demo_data import make_demo_data
+    from sklearn_balanced._cli._demo_data import make_demo_data
 
     X, y = make_demo_data(random_state=0)
     return X[::2], X[1::2], y[::2], y[1::2]

@@ -17,13 +17,15 @@ from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, recall_score
 
 from sklearn_balanced import ConfusionCounts
-from sklearn_balanced import _demo as demo_module
+from sklearn_balanced._cli import _demo as demo_module
 from sklearn_balanced._cli import _report as report_module
 from sklearn_balanced._cli import main
-from sklearn_balanced._cli._report import build_report
+from sklearn_balanced._cli._demo import demo_models, evaluate, format_table, run_demo
+from sklearn_balanced._cli._demo_data import make_demo_data
+from sklearn_balanced._cli._report_counts import ReportCounts
+from sklearn_balanced._cli._report_files import count_files
+from sklearn_balanced._cli._report_summary import format_report, summarise_counts
 from sklearn_balanced._cli._table import parse_labels, parse_numbers, read_table
-from sklearn_balanced._demo import demo_models, evaluate, format_table, run_demo
-from sklearn_balanced._demo_data import make_demo_data
 from sklearn_balanced.metrics import balanced_accuracy_interval
 
 DEMO_FIGURES = {
@@ -450,6 +452,35 @@ def test_report_bug_is_not_bad_input(tmp_path, monkeypatch):
         main(["report", str(path), "--y-true", "y", "--y-pred", "p"])
 
 
+def test_report_reads_its_files_only_through_count_files(tmp_path, capsys, monkeypatch):
+    # The reading is one seam that another reader can replace whole: the file
+    # here is never read (it holds a single class, which reading rejects).
+    counted = ReportCounts(
+        ConfusionCounts.from_confusion_matrix([[3, 1], [0, 2]]), np.array([0, 1]), 6
+    )
+    calls = []
+
+    def count(paths, **options):
+        calls.append((paths, options))
+        return counted
+
+    monkeypatch.setattr(report_module, "count_files", count)
+    path = write_csv(tmp_path / "p.csv", ["y", "p"], [[0, 0]])
+    args = ["--y-true", "y", "--y-pred", "p", "--format", "json", "--quiet"]
+    assert main(["report", str(path), *args]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(
+        json.dumps(summarise_counts(counted))
+    )
+    [(paths, options)] = calls
+    assert paths == [path]
+    assert {name: options[name] for name in ("y_true", "y_pred", "score")} == {
+        "y_true": "y",
+        "y_pred": "p",
+        "score": None,
+    }
+    assert (options["dask"], options["scheduler"]) == (False, None)
+
+
 def test_report_tsv_string_labels_and_pos_label(tmp_path, capsys):
     rows = [["cat", 0.9], ["dog", 0.2], ["dog", 0.3], ["cat", 0.4], ["dog", 0.1]]
     path = write_csv(tmp_path / "pets.tsv", ["truth", "score"], rows, delimiter="\t")
@@ -645,19 +676,21 @@ def test_report_integers_beyond_int64_are_text(tmp_path, capsys):
     assert report["balanced_accuracy"] == 0.75
 
 
-def test_build_report_scores_default_to_positive_one():
-    table = {"y": ["0", "1", "1", "0"], "s": ["0.1", "0.9", "0.4", "0.3"]}
-    report = build_report(table, y_true="y", score="s")
+def test_report_scores_default_to_positive_one(tmp_path):
+    rows = [[0, 0.1], [1, 0.9], [1, 0.4], [0, 0.3]]
+    path = write_csv(tmp_path / "s.csv", ["y", "s"], rows)
+    report = summarise_counts(count_files([path], y_true="y", score="s"))
     assert report["threshold"]["pos_label"] == 1
     assert report["threshold"]["balanced_accuracy_at_best"] == 1.0
     assert report["threshold"]["balanced_accuracy_at_default"] == 0.75
 
 
-def test_build_report_multiclass_against_sklearn():
+def test_report_multiclass_against_sklearn(tmp_path):
     rng = np.random.default_rng(1)
     y = rng.choice(["a", "b", "c"], 60, p=[0.6, 0.3, 0.1])
     p = np.where(rng.random(60) < 0.7, y, rng.choice(["a", "b", "c"], 60))
-    report = build_report({"t": list(y), "p": list(p)}, y_true="t", y_pred="p")
+    path = write_csv(tmp_path / "p.csv", ["t", "p"], zip(y, p, strict=True))
+    report = summarise_counts(count_files([path], y_true="t", y_pred="p"))
     assert report["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(y, p))
     assert [row["recall"] for row in report["per_class"]] == pytest.approx(
         recall_score(y, p, average=None, labels=["a", "b", "c"])
@@ -721,9 +754,7 @@ def test_report_says_why_the_interval_leaves_out_the_score(tmp_path, capsys):
     path = write_csv(tmp_path / "tiny.csv", ["y", "p"], [[0, 0], [0, 0], [1, 1]])
     assert main(["report", str(path), "--y-true", "y", "--y-pred", "p"]) == 0
     out = capsys.readouterr().out
-    report = build_report(
-        {"y": ["0", "0", "1"], "p": ["0", "0", "1"]}, y_true="y", y_pred="p"
-    )
+    report = summarise_counts(count_files([path], y_true="y", y_pred="p"))
     assert report["balanced_accuracy"] > report["interval"]["high"]
     assert "Note: The interval leaves out the observed 1.0000." in out
     assert "class 1 has a support of only 1" in " ".join(out.split())
@@ -768,10 +799,8 @@ def test_quick_start_uses_the_demo_data_and_shows_its_numbers():
 def test_report_writes_large_supports_in_full():
     # Tens of millions of streamed rows: supports as whole numbers, not 1.2e+07.
     counts = ConfusionCounts.from_confusion_matrix([[12345678, 2], [3, 98765432]])
-    counted = report_module.ReportCounts(counts, np.array([0, 1]), 111111115)
-    text = report_module.format_report(
-        report_module.summarise_counts(counted), source="big"
-    )
+    counted = ReportCounts(counts, np.array([0, 1]), 111111115)
+    text = format_report(summarise_counts(counted), source="big")
     assert " 12345680" in text
     assert " 98765435" in text
     assert "e+07" not in text

@@ -8,13 +8,13 @@ import sys
 import numpy as np
 import pytest
 
-from sklearn_balanced import _demo as demo_module
 from sklearn_balanced._cli import _compare as compare_module
+from sklearn_balanced._cli import _demo as demo_module
 from sklearn_balanced._cli import build_parser, main
 from sklearn_balanced._cli._compare import build_comparison
 from sklearn_balanced._cli._errors import InputError
 from sklearn_balanced._cli._json import count_value, json_text
-from sklearn_balanced._cli._report import build_report
+from sklearn_balanced._cli._report_files import count_files
 from sklearn_balanced._cli._table import check_not_scores
 
 
@@ -144,7 +144,7 @@ def test_json_text_and_count_value():
 # Label columns that hold scores, predictions that are no true label
 
 
-def test_report_score_column_as_labels_is_one_line(scores_csv, capsys):
+def test_report_score_column_as_labels_is_one_line(scores_csv, tmp_path, capsys):
     err = _one_line_error(
         capsys, ["report", scores_csv, "--y-true", "y", "--y-pred", "proba"]
     )
@@ -154,9 +154,10 @@ def test_report_score_column_as_labels_is_one_line(scores_csv, capsys):
         capsys, ["report", scores_csv, "--y-true", "proba", "--score", "proba_b"]
     )
     assert "--y-true: column 'proba' looks like scores" in err
-    table = {"y": ["0", "1"] * 150, "s": [str(i / 300) for i in range(300)]}
+    rows = "".join(f"{i % 2},{i / 300}\n" for i in range(300))
+    path = _csv(tmp_path / "s.csv", "y,s\n" + rows)
     with pytest.raises(InputError, match="column 's' looks like scores"):
-        build_report(table, y_true="y", y_pred="s")
+        count_files([path], y_true="y", y_pred="s")
 
 
 def test_compare_score_columns_as_predictions_is_one_line(scores_csv, capsys):
@@ -208,9 +209,9 @@ def test_predictions_that_are_no_true_label(tmp_path, capsys):
             "true labels ('cat'); the rows that predict them count as errors\n"
             for option in options
         )
-    table = {"y": ["0", "1"], "p": ["0", "2"]}
+    path = _csv(tmp_path / "q.csv", "y,p\n0,0\n1,2\n")
     with pytest.warns(UserWarning, match="column 'p' are not true labels"):
-        build_report(table, y_true="y", y_pred="p")
+        count_files([path], y_true="y", y_pred="p")
     with pytest.raises(InputError, match="no value of column 'p'"):
         build_comparison(
             {"y": ["0", "1"], "p": ["a", "b"], "q": ["0", "1"]},

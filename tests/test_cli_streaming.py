@@ -7,23 +7,29 @@ the memory must not grow with the number of rows.
 
 import csv
 import gzip
-import io
 import itertools
 import json
-import sys
 import tracemalloc
 import warnings
-from functools import partial
 
 import numpy as np
 import pytest
 
-from sklearn_balanced._cli import _report as report_module
+from sklearn_balanced._cli import _report_counts as counts_module
 from sklearn_balanced._cli import main
 from sklearn_balanced._cli._errors import InputError
-from sklearn_balanced._cli._report import build_report, count_files, summarise_counts
-from sklearn_balanced._cli._stream import Progress, iter_chunks
-from sklearn_balanced._cli._table import read_table
+from sklearn_balanced._cli._progress import Progress
+from sklearn_balanced._cli._report_counts import ReportCounts
+from sklearn_balanced._cli._report_files import count_files
+from sklearn_balanced._cli._report_summary import summarise_counts
+from sklearn_balanced._cli._stream import iter_chunks
+from sklearn_balanced._cli._table import (
+    parse_labels,
+    parse_numbers,
+    parse_weights,
+    read_table,
+)
+from sklearn_balanced.metrics import ConfusionCounts, ScoreCounts
 
 
 def _table(n_samples, labels, seed=0):
@@ -60,6 +66,40 @@ def _write_parts(folder, table, n_parts=3):
     return parts, _write_csv(folder / "whole.csv", table)
 
 
+def _in_memory_report(
+    path, *, y_true, y_pred=None, score=None, pos_label=None, sample_weight=None
+):
+    """The report of a whole table read and counted at once: the reference.
+
+    The columns are parsed whole, and counted by one ``ConfusionCounts`` and one
+    ``ScoreCounts`` without bins (exact at every threshold).
+    """
+    columns = read_table(path)
+    labels = {"--y-true": columns[y_true]}
+    if score is None:
+        labels["--y-pred"] = columns[y_pred]
+    parsed = parse_labels(labels)
+    truth, classes = parsed[0], np.unique(parsed[0])
+    weights = None
+    if sample_weight is not None:
+        weights = parse_weights(columns[sample_weight])
+    scores = positive = None
+    if score is None:
+        predicted = parsed[1]
+    else:
+        positive = classes[1]
+        if pos_label is not None:
+            positive = next(label for label in classes if str(label) == pos_label)
+        values = parse_numbers(columns[score], "--score")
+        predicted = np.where(values >= 0.5, positive, classes[classes != positive][0])
+        scores = ScoreCounts().update(
+            truth, values, pos_label=positive, sample_weight=weights
+        )
+    counts = ConfusionCounts().update(truth, predicted, weights)
+    counted = ReportCounts(counts, classes, truth.shape[0], scores, positive)
+    return summarise_counts(counted)
+
+
 OPTIONS = [
     {"y_true": "y", "y_pred": "p"},
     {"y_true": "y", "y_pred": "p", "sample_weight": "w"},
@@ -75,20 +115,19 @@ def test_chunked_files_give_the_in_memory_report(tmp_path, labels, options):
     parts, whole = _write_parts(tmp_path, table)
     if options.get("pos_label"):
         options = {**options, "pos_label": str(labels[-1])}
-    read = partial(iter_chunks, rows=37)
-    counted = count_files(parts, read=read, **options)
-    expected = build_report(read_table(whole), **options)
+    counted = count_files(parts, rows=37, **options)
+    expected = _in_memory_report(whole, **options)
     assert summarise_counts(counted) == expected
 
 
 def test_bins_then_exact_pass_find_the_in_memory_threshold(tmp_path, monkeypatch):
-    monkeypatch.setattr(report_module, "SCORE_BINS", 8)
+    monkeypatch.setattr(counts_module, "SCORE_BINS", 8)
     table = _table(2000, [0, 1], seed=1)
     table["s"] = table["s"] + np.arange(2000) * 1e-7  # every score distinct
     path = _write_csv(tmp_path / "t.csv", table)
     options = {"y_true": "y", "score": "s"}
-    counted = count_files([path], read=partial(iter_chunks, rows=300), **options)
-    assert summarise_counts(counted) == build_report(read_table(path), **options)
+    counted = count_files([path], rows=300, **options)
+    assert summarise_counts(counted) == _in_memory_report(path, **options)
 
 
 def test_refining_passes_in_bounded_bins_find_the_in_memory_threshold(
@@ -96,18 +135,17 @@ def test_refining_passes_in_bounded_bins_find_the_in_memory_threshold(
 ):
     # Candidate bins holding more distinct scores than REFINE_BINS are binned
     # again, pass after pass, until the threshold is exact.
-    monkeypatch.setattr(report_module, "SCORE_BINS", 8)
-    monkeypatch.setattr(report_module, "REFINE_BINS", 8)
+    monkeypatch.setattr(counts_module, "SCORE_BINS", 8)
+    monkeypatch.setattr(counts_module, "REFINE_BINS", 8)
     table = _table(2000, [0, 1], seed=1)
     table["s"] = table["s"] + np.arange(2000) * 1e-7  # every score distinct
     path = _write_csv(tmp_path / "t.csv", table)
     options = {"y_true": "y", "score": "s", "sample_weight": "w"}
     stages = _Stages()
-    read = partial(iter_chunks, rows=300)
-    counted = count_files([path], read=read, progress=stages, **options)
+    counted = count_files([path], rows=300, progress=stages, **options)
     assert counted.scores.exact
     assert stages.stages.count("refining the threshold") >= 2
-    assert summarise_counts(counted) == build_report(read_table(path), **options)
+    assert summarise_counts(counted) == _in_memory_report(path, **options)
 
 
 def test_parquet_directory_glob_and_csv_agree(tmp_path, capsys):
@@ -147,55 +185,18 @@ def test_bad_row_of_a_later_file_is_named(tmp_path, capsys):
 def _peak_bytes(path):
     tracemalloc.start()
     try:
-        read = partial(iter_chunks, rows=2048)
-        count_files([path], y_true="y", score="s", sample_weight="w", read=read)
+        count_files([path], y_true="y", score="s", sample_weight="w", rows=2048)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
 def test_memory_does_not_grow_with_rows(tmp_path, monkeypatch):
-    monkeypatch.setattr(report_module, "SCORE_BINS", 256)
+    monkeypatch.setattr(counts_module, "SCORE_BINS", 256)
     small = _write_csv(tmp_path / "small.csv", _table(20_000, [0, 1]))
     large = _write_csv(tmp_path / "large.csv", _table(200_000, [0, 1]))
     _peak_bytes(small)  # imports and caches
     assert _peak_bytes(large) < 1.5 * _peak_bytes(small) + 200_000
-
-
-class _Terminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_progress_only_on_a_terminal_and_not_when_quiet(tmp_path, monkeypatch):
-    path = _write_csv(tmp_path / "t.csv", _table(100, [0, 1]))
-    args = ["report", str(path), "--y-true", "y", "--y-pred", "p"]
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    assert main(args) == 0
-    # However fast the machine and whatever its clock, the line is drawn at the
-    # first rows and the final count closes it; nothing in between is asserted.
-    assert terminal.getvalue().startswith("\rcounting: ")
-    assert terminal.getvalue().endswith("\rcounting: 100 rows\n")
-    quiet = _Terminal()
-    monkeypatch.setattr(sys, "stderr", quiet)
-    assert main([*args, "--quiet"]) == 0
-    assert quiet.getvalue() == ""
-
-
-def test_progress_redraws_at_most_every_interval():
-    # The clock starts at 0, as time.monotonic() does on a machine just booted.
-    times = iter([0.0, 0.1, 0.15, 0.2, 0.3])
-    stream = io.StringIO()
-    progress = Progress(enabled=True, stream=stream, interval=0.2, clock=times.__next__)
-    progress.start("counting")
-    for _ in range(5):
-        progress.advance(10)
-    progress.finish()
-    # Drawn at 0 (the first rows), at 0.2 (40 rows) and at the end.
-    assert stream.getvalue() == (
-        "\rcounting: 10 rows\rcounting: 40 rows\rcounting: 50 rows\n"
-    )
 
 
 @pytest.fixture(scope="module")
@@ -326,15 +327,15 @@ def test_dask_names_the_rows_of_parquet_files(tmp_path, capsys, scheduler):
 
 
 def test_score_bins_of_chunks_line_up(tmp_path, monkeypatch):
-    monkeypatch.setattr(report_module, "SCORE_BINS", 1024)
+    monkeypatch.setattr(counts_module, "SCORE_BINS", 1024)
     table = _table(20_000, [0, 1], seed=4)
     table["s"] = table["s"] + np.random.default_rng(4).normal(size=20_000)
     path = _write_csv(tmp_path / "t.csv", table)
     options = {"y_true": "y", "score": "s"}
-    counted = count_files([path], read=partial(iter_chunks, rows=1000), **options)
+    counted = count_files([path], rows=1000, **options)
     n_bins = int(repr(counted.scores).split("n_bins=")[1].split(",")[0])
     assert n_bins < 4_000  # the candidate bins' scores, not all 20,000
-    assert summarise_counts(counted) == build_report(read_table(path), **options)
+    assert summarise_counts(counted) == _in_memory_report(path, **options)
 
 
 class _Stages(Progress):
@@ -373,21 +374,20 @@ def test_random_tables_give_the_in_memory_report(tmp_path, seed):
     for option in options:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "1" and "01"
-            counted = count_files(parts, read=partial(iter_chunks, rows=rows), **option)
-            expected = build_report(read_table(whole), **option)
+            counted = count_files(parts, rows=rows, **option)
+            expected = _in_memory_report(whole, **option)
         assert summarise_counts(counted) == expected
 
 
 def _count_stages(path, rows, **options):
     stages = _Stages()
-    read = partial(iter_chunks, rows=rows)
-    counted = count_files([path], read=read, progress=stages, **options)
-    assert summarise_counts(counted) == build_report(read_table(path), **options)
+    counted = count_files([path], rows=rows, progress=stages, **options)
+    assert summarise_counts(counted) == _in_memory_report(path, **options)
     return stages.stages
 
 
 def test_one_pass_counts_when_the_first_chunk_guesses_right(tmp_path, monkeypatch):
-    monkeypatch.setattr(report_module, "SCORE_BINS", 64)
+    monkeypatch.setattr(counts_module, "SCORE_BINS", 64)
     table = _random_table(np.random.default_rng(0), 6000, [0, 1])
     path = _write_csv(tmp_path / "t.csv", table)
     stages = _count_stages(path, 2000, y_true="y", y_pred="p", sample_weight="w")
@@ -415,7 +415,7 @@ def test_a_wrong_guess_of_the_first_chunk_counts_again(tmp_path, change):
 
 def test_sorted_scores_need_no_second_counting_pass(tmp_path, monkeypatch):
     # The bins of the scores line up in every chunk whatever the first holds.
-    monkeypatch.setattr(report_module, "SCORE_BINS", 64)
+    monkeypatch.setattr(counts_module, "SCORE_BINS", 64)
     table = _random_table(np.random.default_rng(1), 3000, [0, 1])
     table["s"] = np.sort(table["s"])
     path = _write_csv(tmp_path / "t.csv", table)

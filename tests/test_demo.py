@@ -5,9 +5,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
 
-from sklearn_balanced import _demo as demo_module
+from sklearn_balanced._cli import _demo as demo_module
+from sklearn_balanced._cli._demo import demo_models
 from sklearn_balanced._cli._html import demo_reading
-from sklearn_balanced._demo import demo_models
 
 PLAIN, TUNED = "logistic regression", "logistic regression + tuned threshold"
 

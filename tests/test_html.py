@@ -3,13 +3,13 @@
 import base64
 import sys
 import tracemalloc
-from functools import partial
 from html.parser import HTMLParser
 
 import numpy as np
 import pytest
 
-from sklearn_balanced._cli import _report as report_module
+from sklearn_balanced._cli import _report_counts as counts_module
+from sklearn_balanced._cli import _report_files as files_module
 from sklearn_balanced._cli import main
 from sklearn_balanced._cli._compare import build_comparison, comparison_page
 from sklearn_balanced._cli._figures import (
@@ -19,7 +19,8 @@ from sklearn_balanced._cli._figures import (
     thin_curve,
 )
 from sklearn_balanced._cli._html import report_page, table_html
-from sklearn_balanced._cli._report import ReportCounts, summarise_counts
+from sklearn_balanced._cli._report_counts import ReportCounts
+from sklearn_balanced._cli._report_summary import summarise_counts
 from sklearn_balanced.metrics import (
     ConfusionCounts,
     ScoreCounts,
@@ -383,10 +384,14 @@ def _write_scores(path, n_samples):
 def test_report_page_memory_does_not_grow_with_rows(
     pyplot, tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(report_module, "SCORE_BINS", 256)
+    monkeypatch.setattr(counts_module, "SCORE_BINS", 256)
     # Chunks smaller than the small file, so that both are read in several.
-    chunks = partial(report_module.iter_chunks, rows=2048)
-    monkeypatch.setattr(report_module, "iter_chunks", chunks)
+    read = files_module.iter_chunks
+
+    def small_chunks(path, names, **options):
+        return read(path, names, **{**options, "rows": 2048})
+
+    monkeypatch.setattr(files_module, "iter_chunks", small_chunks)
     small = _write_scores(tmp_path / "small.csv", 10_000)
     large = _write_scores(tmp_path / "large.csv", 100_000)
     _html_peak_bytes(small, tmp_path / "warm.html", capsys)  # imports and caches

@@ -22,176 +22,13 @@ status is 2 as well. Output cut short by its reader (``report ... | head``) ends
 quietly with status 1.
 """
 
-import argparse
 import os
 import sys
 import warnings
 from pathlib import Path
 
-import sklearn_balanced
-from sklearn_balanced._cli._compare import add_compare_parser, run_compare
 from sklearn_balanced._cli._errors import EXIT_BROKEN_PIPE, EXIT_INPUT_ERROR, InputError
-from sklearn_balanced._cli._options import seed
-from sklearn_balanced._cli._report import print_report
-
-
-class _Parser(argparse.ArgumentParser):
-    """Argument parser whose usage errors are one line long."""
-
-    def error(self, message):
-        raise InputError(message)
-
-
-def build_parser():
-    """Return the argument parser of the ``sklearn-balanced`` command.
-
-    Returns
-    -------
-    parser : argparse.ArgumentParser
-        The parser, with the ``demo``, ``report`` and ``compare`` sub-commands.
-
-    Examples
-    --------
-    >>> from sklearn_balanced._cli import build_parser
-    >>> args = build_parser().parse_args(["demo", "--random-state", "3"])
-    >>> args.command, args.random_state
-    ('demo', 3)
-    """
-    parser = _Parser(
-        prog="sklearn-balanced",
-        description="Balanced accuracy tools for imbalanced classification.",
-        epilog="Run 'sklearn-balanced COMMAND --help' for the options of a command.",
-    )
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"%(prog)s {sklearn_balanced.__version__}",
-    )
-    commands = parser.add_subparsers(
-        dest="command", title="commands", metavar="COMMAND", parser_class=_Parser
-    )
-
-    demo = commands.add_parser(
-        "demo",
-        help="walk through balanced accuracy on built-in synthetic data",
-        description=(
-            "Fit five models on built-in imbalanced data (1200 vs 80 points), print "
-            "accuracy, balanced accuracy and per-class recall on a held-out set, "
-            "and write the figures as PNG files."
-        ),
-    )
-    demo.add_argument(
-        "--output",
-        metavar="DIR",
-        default="sklearn_balanced_demo",
-        help="folder for the PNG figures (default: %(default)s)",
-    )
-    demo.add_argument(
-        "--html",
-        metavar="FILE",
-        help="also write the table and the figures as one self-contained HTML page",
-    )
-    demo.add_argument(
-        "--random-state",
-        metavar="N",
-        type=seed,
-        default=0,
-        help="seed of the data and the models (default: %(default)s)",
-    )
-
-    report = commands.add_parser(
-        "report",
-        help="balanced accuracy report for predictions stored in a file",
-        description=(
-            "Read true labels and predictions (or binary scores) from CSV/TSV "
-            "files with a header row (Parquet too, with pyarrow installed), chunk "
-            "by chunk in constant memory, and report "
-            "per-class recall, balanced accuracy with its interval, adjusted "
-            "balanced accuracy and accuracy. With --score, also the in-sample best "
-            "threshold (optimistic: it is chosen on these data) and the balanced "
-            "accuracy there and at 0.5."
-        ),
-        epilog=(
-            "JSON output (schema_version 1) has the keys schema_version, n_samples, "
-            "per_class (label, recall, support), balanced_accuracy, "
-            "adjusted_balanced_accuracy, accuracy, interval (method, confidence, "
-            "low, high, mean, p_below_chance) and threshold (null, or pos_label, "
-            "default, balanced_accuracy_at_default, best, balanced_accuracy_at_best); "
-            "supports are integers where whole, and a number that is not finite "
-            "(undefined, or a total weight past the float64 range) is null; "
-            "see the 'Command line' page of the documentation. Bad input exits "
-            "with status 2 and a one-line message on stderr."
-        ),
-    )
-    report.add_argument(
-        "file",
-        metavar="FILE",
-        nargs="+",
-        help=(
-            "CSV, TSV or Parquet files, globs or directories of Parquet parts, "
-            "read chunk by chunk; delimited files may be gzip-compressed"
-        ),
-    )
-    report.add_argument("--y-true", metavar="COL", required=True, help="true labels")
-    source = report.add_mutually_exclusive_group(required=True)
-    source.add_argument("--y-pred", metavar="COL", help="predicted labels")
-    source.add_argument(
-        "--score", metavar="COL", help="binary scores; positive iff score >= threshold"
-    )
-    report.add_argument(
-        "--pos-label",
-        metavar="L",
-        help="positive class for --score (default: 1 when labels are 0/1 or -1/1)",
-    )
-    report.add_argument("--sample-weight", metavar="COL", help="sample weights")
-    report.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="output format (default: %(default)s)",
-    )
-    report.add_argument(
-        "--html",
-        metavar="OUT",
-        help=(
-            "also write the report, with figures, as one self-contained HTML page; "
-            "its figures are drawn from the same counts, so the files are still "
-            "read chunk by chunk"
-        ),
-    )
-    report.add_argument(
-        "--delimiter",
-        metavar="D",
-        help=(
-            "field delimiter: one character, 'tab', 'comma' or 'semicolon' "
-            "(default: tab for .tsv and .tab, else sniffed from the header among "
-            "comma, semicolon, tab and |)"
-        ),
-    )
-    report.add_argument(
-        "--encoding",
-        metavar="ENC",
-        default="utf-8",
-        help="text encoding of a delimited file (default: %(default)s)",
-    )
-    report.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress line on stderr (shown only when stderr is a terminal)",
-    )
-    cluster = report.add_mutually_exclusive_group()
-    cluster.add_argument(
-        "--dask",
-        action="store_true",
-        help="read and count the files on a local Dask cluster (one worker per core)",
-    )
-    cluster.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="read and count the files on the Dask cluster of this scheduler",
-    )
-    add_compare_parser(commands)
-    return parser
+from sklearn_balanced._cli._parser import build_parser
 
 
 def main(argv=None):
@@ -254,7 +91,7 @@ def _run(args):
     if args.html is not None:
         _make_parent_folder(Path(args.html), "--html")
     if args.command == "demo":
-        from sklearn_balanced._demo import run_demo
+        from sklearn_balanced._cli._demo import run_demo
 
         output = Path(args.output)
         if output.exists() and not output.is_dir():
@@ -266,8 +103,12 @@ def _run(args):
         )
         return
     if args.command == "compare":
+        from sklearn_balanced._cli._compare import run_compare
+
         run_compare(args)
         return
+    from sklearn_balanced._cli._report import print_report
+
     report, counted = print_report(args)
     if args.html is not None:
         from sklearn_balanced._cli._html import write_report_page

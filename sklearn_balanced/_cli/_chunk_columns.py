@@ -9,6 +9,7 @@ not a number, infinite, negative weight).
 import numpy as np
 
 from sklearn_balanced._cli._table import MISSING
+from sklearn_balanced.utils._encode import factorise
 
 
 def float_or_none(text):
@@ -32,7 +33,7 @@ def _present(chunk, name, option):
     if values.dtype.kind == "f":
         _check_present(chunk, option, np.isnan(values))
     elif values.dtype.kind not in "iub":
-        keys, codes = _factorised(_texts(values))
+        keys, codes = factorise(_texts(values))
         _check_present(chunk, option, _missing(keys, codes))
     return values
 
@@ -53,14 +54,6 @@ def _check_present(chunk, option, missing):
             f"{missing.shape[0]} missing value(s) (NaN or empty) in data row(s) "
             f"{rows}{more}",
         )
-
-
-def _factorised(values):
-    """The distinct values of a list, in order of first row, and each row's code."""
-    keys = list(dict.fromkeys(values))
-    code = {key: index for index, key in enumerate(keys)}
-    codes = np.fromiter(map(code.__getitem__, values), np.intp, len(values))
-    return keys, codes
 
 
 def _missing(keys, codes):
@@ -84,8 +77,8 @@ def label_values(chunk, name, option):
         return keys[order].tolist(), np.argsort(order)[codes]
     if values.dtype.kind in "fb":
         _present(chunk, name, option)
-    raw, codes = _factorised(_texts(values))
-    keys, stripped = _factorised([key.strip() for key in raw])
+    raw, codes = factorise(_texts(values))
+    keys, stripped = factorise([key.strip() for key in raw])
     codes = stripped[codes]
     _check_present(chunk, option, _missing(keys, codes))
     return keys, codes

@@ -1,14 +1,21 @@
 """The ``compare`` sub-command: is model a better than model b on these data?"""
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from sklearn_balanced._cli._errors import InputError
-from sklearn_balanced._cli._json import count_value, json_text, warn_past_float64
-from sklearn_balanced._cli._options import open_probability, seed
+from sklearn_balanced._cli._json import (
+    JSON_SCHEMA_VERSION,
+    count_value,
+    print_document,
+    warn_past_float64,
+)
 from sklearn_balanced._cli._table import (
     TRUE_LABELS_HINT,
+    check_classes,
+    check_every_class_weighs,
     check_not_scores,
     check_predicted_among_true,
     column,
@@ -18,8 +25,6 @@ from sklearn_balanced._cli._table import (
 )
 from sklearn_balanced.utils._plotting import count_text, difference_text
 
-JSON_SCHEMA_VERSION = 1
-METHODS = ("posterior", "bootstrap", "bootstrap-percentile")
 #: What to do about a label column that holds no labels, by option.
 _LABEL_HINTS = {
     "--y-true": TRUE_LABELS_HINT,
@@ -27,109 +32,6 @@ _LABEL_HINTS = {
     "--y-pred-b": "compare needs predicted labels, not scores",
 }
 _OUTCOME_KEYS = ("both_right", "only_a_right", "only_b_right", "both_wrong")
-
-
-def add_compare_parser(commands):
-    """Add the ``compare`` sub-command to the sub-parsers ``commands``.
-
-    Parameters
-    ----------
-    commands : argparse._SubParsersAction
-        The sub-commands of the ``sklearn-balanced`` parser.
-
-    Examples
-    --------
-    >>> from sklearn_balanced._cli import build_parser
-    >>> args = build_parser().parse_args(
-    ...     ["compare", "p.csv", "--y-true", "y", "--y-pred-a", "a", "--y-pred-b", "b"]
-    ... )
-    >>> args.command, args.method, args.format
-    ('compare', 'posterior', 'text')
-    """
-    compare = commands.add_parser(
-        "compare",
-        help="is model a's balanced accuracy better than model b's? (paired)",
-        description=(
-            "Read true labels and the predictions of two models for the same rows "
-            "from a CSV/TSV file with a header row (Parquet too, with pyarrow "
-            "installed) and compare their balanced accuracies: the difference "
-            "a - b with its interval, the posterior probability that a is better, "
-            "and the p-value of the paired permutation test of equal balanced "
-            "accuracy, with the per-class paired counts."
-        ),
-        epilog=(
-            "JSON output (schema_version 1) has the keys schema_version, n_samples, "
-            "models (a, b), balanced_accuracy_a, balanced_accuracy_b, difference, "
-            "interval (method, confidence, low, high), prob_a_better, p_value, "
-            "p_value_exact and per_class (label, support, both_right, "
-            "only_a_right, only_b_right, both_wrong, recall_a, recall_b, "
-            "recall_difference); counts are integers where whole, and a number "
-            "that is not finite (undefined, or a total weight past the float64 "
-            "range) is null; see the 'Command line' page of the documentation. "
-            "Bad input exits with status 2 and a one-line message on stderr."
-        ),
-    )
-    compare.add_argument(
-        "file",
-        metavar="FILE",
-        help="CSV, TSV or Parquet file; delimited files may be gzip-compressed",
-    )
-    compare.add_argument("--y-true", metavar="COL", required=True, help="true labels")
-    compare.add_argument(
-        "--y-pred-a", metavar="COL", required=True, help="predicted labels of model a"
-    )
-    compare.add_argument(
-        "--y-pred-b", metavar="COL", required=True, help="predicted labels of model b"
-    )
-    compare.add_argument("--sample-weight", metavar="COL", help="sample weights")
-    compare.add_argument(
-        "--method",
-        choices=METHODS,
-        default="posterior",
-        help="how the interval of the difference is computed (default: %(default)s)",
-    )
-    compare.add_argument(
-        "--confidence",
-        metavar="C",
-        type=open_probability,
-        default=0.95,
-        help="probability content of the interval (default: %(default)s)",
-    )
-    compare.add_argument(
-        "--random-state",
-        metavar="N",
-        type=seed,
-        default=0,
-        help=(
-            "seed of the bootstrap and of the Monte Carlo permutation test "
-            "(default: %(default)s)"
-        ),
-    )
-    compare.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="output format (default: %(default)s)",
-    )
-    compare.add_argument(
-        "--html",
-        metavar="OUT",
-        help="also write the comparison as one self-contained HTML page",
-    )
-    compare.add_argument(
-        "--delimiter",
-        metavar="D",
-        help=(
-            "field delimiter: one character, 'tab', 'comma' or 'semicolon' "
-            "(default: tab for .tsv and .tab, else sniffed from the header)"
-        ),
-    )
-    compare.add_argument(
-        "--encoding",
-        metavar="ENC",
-        default="utf-8",
-        help="text encoding of a delimited file (default: %(default)s)",
-    )
 
 
 def build_comparison(
@@ -199,12 +101,7 @@ def build_comparison(
     if sample_weight is not None:
         weights = parse_weights(column(columns, sample_weight, "--sample-weight"))
     truth, pred_a, pred_b = parse_labels(raw)
-    classes = np.unique(truth)
-    if classes.shape[0] < 2:
-        raise InputError(
-            f"--y-true: column {y_true!r} holds a single class ({classes[0]}); "
-            "balanced accuracy needs at least two"
-        )
+    classes = check_classes(np.unique(truth), y_true)
     for option, predicted in (("--y-pred-a", pred_a), ("--y-pred-b", pred_b)):
         check_predicted_among_true(
             classes, predicted, option, names[option], _LABEL_HINTS[option]
@@ -221,12 +118,7 @@ def build_comparison(
         )
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    weightless = np.setdiff1d(classes, result.classes)
-    if weightless.shape[0]:
-        raise InputError(
-            f"--sample-weight: class {weightless[0]} has zero total weight; "
-            "balanced accuracy needs every class to weigh something"
-        )
+    check_every_class_weighs(classes, np.isin(classes, result.classes))
     return _as_dict(result, n_samples=truth.shape[0], models=(y_pred_a, y_pred_b))
 
 
@@ -509,10 +401,8 @@ def run_compare(args):
         confidence=args.confidence,
         random_state=args.random_state,
     )
-    if args.format == "json":
-        print(json_text(comparison))
-    else:
-        print(format_comparison(comparison, source=args.file))
+    text = partial(format_comparison, source=args.file)
+    print_document(comparison, args.format, text)
     if args.html is not None:
         from sklearn_balanced._cli._html import write_page
 

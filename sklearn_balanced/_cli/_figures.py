@@ -116,7 +116,7 @@ def report_figures(report, counted):
     Parameters
     ----------
     report : dict
-        As returned by :func:`~sklearn_balanced._cli._report.build_report`.
+        As returned by :func:`~sklearn_balanced._cli._report_summary.summarise_counts`.
 
     counted : ReportCounts
         The counts the report was computed from.

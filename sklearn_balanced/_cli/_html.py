@@ -11,7 +11,7 @@ from html import escape
 
 import sklearn_balanced
 from sklearn_balanced._cli._figures import PLOT_HINT, report_figures
-from sklearn_balanced._cli._report import IN_SAMPLE_NOTE, interval_note
+from sklearn_balanced._cli._report_summary import IN_SAMPLE_NOTE, interval_note
 from sklearn_balanced.utils._plotting import count_text, score_text
 
 PNG_DPI = 144
@@ -177,11 +177,11 @@ def write_report_page(path, report, counted, *, source):
         The HTML file to write.
 
     report : dict
-        As returned by :func:`~sklearn_balanced._cli._report.build_report`.
+        As returned by :func:`~sklearn_balanced._cli._report_summary.summarise_counts`.
 
     counted : ReportCounts
         The counts the report was computed from, as
-        :func:`~sklearn_balanced._cli._report.count_files` makes them.
+        :func:`~sklearn_balanced._cli._report_files.count_files` makes them.
 
     source : str
         The files the report was computed from.
@@ -196,7 +196,7 @@ def report_page(report, figures, *, source):
     Parameters
     ----------
     report : dict
-        As returned by :func:`~sklearn_balanced._cli._report.build_report`.
+        As returned by :func:`~sklearn_balanced._cli._report_summary.summarise_counts`.
 
     figures : list of (str, matplotlib Figure) or None
         Captions and figures; None when matplotlib is not installed.
@@ -315,7 +315,7 @@ def demo_page(rows, figures, *, intro):
     Parameters
     ----------
     rows : list of dict
-        As returned by :func:`~sklearn_balanced._demo.evaluate`.
+        As returned by :func:`~sklearn_balanced._cli._demo.evaluate`.
 
     figures : list of (str, matplotlib Figure) or None
         Captions and figures; None when matplotlib is not installed.
@@ -366,8 +366,8 @@ def demo_reading(rows):
     Parameters
     ----------
     rows : list of dict
-        As returned by :func:`~sklearn_balanced._demo.evaluate`, for models of
-        :func:`~sklearn_balanced._demo.demo_models`; a point about models that
+        As returned by :func:`~sklearn_balanced._cli._demo.evaluate`, for models of
+        :func:`~sklearn_balanced._cli._demo.demo_models`; a point about models that
         are not in ``rows`` is left out.
 
     Returns

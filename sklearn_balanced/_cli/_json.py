@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 
+#: The version of the layout of every document that ``--format json`` prints.
+JSON_SCHEMA_VERSION = 1
 #: Floats up to this size are integers exactly where they are whole, and so are
 #: their neighbours: past it, a whole float is not written as an integer.
 _EXACT_INTEGERS = 2**53
@@ -89,6 +91,27 @@ def json_text(document):
     }
     """
     return json.dumps(_finite(document), indent=2, allow_nan=False)
+
+
+def print_document(document, output_format, as_text):
+    """Print a command's document in the ``--format`` asked for.
+
+    Parameters
+    ----------
+    document : dict
+        The JSON-ready document.
+    output_format : {"text", "json"}
+        The ``--format`` option.
+    as_text : callable
+        ``as_text(document)`` is the document as text.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._json import print_document
+    >>> print_document({"n_samples": 3}, "text", lambda d: f"{d['n_samples']} rows")
+    3 rows
+    """
+    print(json_text(document) if output_format == "json" else as_text(document))
 
 
 def _finite(value):

@@ -18,17 +18,16 @@ import gzip
 import io
 import itertools
 import logging
-import math
-import sys
-import time
 import zlib
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
 from sklearn_balanced._cli._errors import InputError
+from sklearn_balanced._cli._progress import Progress
 from sklearn_balanced._cli._table import (
     GZIP_MAGIC,
     PARQUET_SUFFIXES,
@@ -529,55 +528,6 @@ def _arrow_values(array):
     return values
 
 
-class Progress:
-    """A one-line progress display of the rows read, on stderr.
-
-    Parameters
-    ----------
-    enabled : bool
-        Whether to display anything (for instance: stderr is a terminal and
-        ``--quiet`` was not given).
-    stream : file, default=None
-        Where to write; None means ``sys.stderr``.
-    interval : float, default=0.2
-        Seconds between two updates of the line.
-    clock : callable, default=time.monotonic
-        Returns the time in seconds; only differences of its values matter.
-    """
-
-    def __init__(self, *, enabled, stream=None, interval=0.2, clock=time.monotonic):
-        self.enabled = enabled
-        self.stream = sys.stderr if stream is None else stream
-        self.interval = interval
-        self.clock = clock
-        self._stage, self._rows, self._shown = "", 0, -math.inf
-
-    def start(self, stage):
-        """Begin a pass over the files: its first rows read are drawn at once."""
-        self._stage, self._rows, self._shown = stage, 0, -math.inf
-
-    def advance(self, rows):
-        """Add ``rows`` rows read, and redraw the line now and then."""
-        self._rows += rows
-        if not self.enabled:
-            return
-        now = self.clock()
-        if now - self._shown >= self.interval:
-            self._shown = now
-            self._draw()
-
-    def finish(self):
-        """End the pass: draw its final count and move to the next line."""
-        if self.enabled:
-            self._draw()
-            self.stream.write("\n")
-            self.stream.flush()
-
-    def _draw(self):
-        self.stream.write(f"\r{self._stage}: {self._rows:,} rows")
-        self.stream.flush()
-
-
 class DaskSource:
     """Files read on a Dask cluster, each part counted where it is read.
 
@@ -592,12 +542,16 @@ class DaskSource:
         The files: all Parquet, or all delimited.
     delimiter, encoding : str or None
         As for :func:`iter_chunks`.
+    progress : Progress, default=None
+        Shows Dask's progress bar during each pass when enabled; None shows
+        nothing.
     """
 
-    def __init__(self, paths, *, delimiter=None, encoding="utf-8"):
+    def __init__(self, paths, *, delimiter=None, encoding="utf-8", progress=None):
         if len({path.suffix.lower() in PARQUET_SUFFIXES for path in paths}) > 1:
             raise InputError("--dask reads files of one format: Parquet or delimited")
         self.files = [_dask_file(path, delimiter, encoding) for path in paths]
+        self.progress = Progress(enabled=False) if progress is None else progress
 
     def first(self, columns, function):
         """``function`` of the first chunk of the first file, on the cluster."""
@@ -615,8 +569,9 @@ class DaskSource:
             for file in self.files
             for node in file.apply(columns, function, combine)
         ]
+        compute = partial(self.progress.compute, stage=stage)
         with _pandas_errors(", ".join(str(file.path) for file in self.files)):
-            return reduce_delayed(nodes, combine)
+            return reduce_delayed(nodes, combine, compute=compute)
 
 
 def _dask_file(path, delimiter, encoding):

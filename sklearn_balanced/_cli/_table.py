@@ -559,3 +559,62 @@ def check_predicted_among_true(classes, predicted, option, name, hint):
         UserWarning,
         stacklevel=2,
     )
+
+
+def check_classes(classes, name):
+    """Return the classes of the true labels; raise unless there are two or more.
+
+    Parameters
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The sorted true labels.
+    name : str
+        The column of the true labels, for the message.
+
+    Returns
+    -------
+    classes : ndarray of shape (n_classes,)
+        ``classes`` itself.
+
+    Raises
+    ------
+    InputError
+        If there are fewer than two classes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced._cli._table import check_classes
+    >>> check_classes(np.array(["cat"]), "y")
+    Traceback (most recent call last):
+    ...
+    sklearn_balanced._cli._errors.InputError: --y-true: column 'y' holds a single ...
+    """
+    if classes.shape[0] < 2:
+        raise InputError(
+            f"--y-true: column {name!r} holds a single class ({classes[0]}); "
+            "balanced accuracy needs at least two"
+        )
+    return classes
+
+
+def check_every_class_weighs(classes, weighs):
+    """Raise unless every class has samples of positive total weight.
+
+    Parameters
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The sorted true labels.
+    weighs : ndarray of bool of shape (n_classes,)
+        Whether each class's total weight is positive.
+
+    Raises
+    ------
+    InputError
+        Naming the first class that weighs nothing.
+    """
+    if not weighs.all():
+        raise InputError(
+            f"--sample-weight: class {classes[~weighs][0]} has zero total "
+            "weight; balanced accuracy needs every class to weigh something"
+        )

@@ -1,5 +1,9 @@
 """Linear classifiers for imbalanced problems."""
 
-from sklearn_balanced.linear_model._logistic import BalancedLogisticRegression
+from sklearn_balanced.utils._lazy import attach
 
-__all__ = ["BalancedLogisticRegression"]
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {"sklearn_balanced.linear_model._logistic": ("BalancedLogisticRegression",)},
+)
+del attach  # not a public name

@@ -48,6 +48,7 @@ from sklearn_balanced.utils._dask import (
     empty_rows,
     map_row_blocks,
 )
+from sklearn_balanced.utils._encode import encode
 from sklearn_balanced.utils._validation import (
     check_scaled_sample_weight,
     scale_weights,
@@ -87,9 +88,9 @@ def encode_labels(y):
 
     Integer labels are always valid classification targets, so the costly
     :func:`~sklearn.utils.multiclass.check_classification_targets` only runs for
-    other dtypes; integer labels spanning at most ``n_samples`` values (and
-    fitting the index type) are encoded by counting instead of sorting. The
-    result is that of ``np.unique(y, return_inverse=True)``.
+    other dtypes. The labels are encoded by
+    :func:`~sklearn_balanced.utils._encode.encode`: the result is that of
+    ``np.unique(y, return_inverse=True)``.
 
     Parameters
     ----------
@@ -119,15 +120,7 @@ def encode_labels(y):
     """
     if y.dtype.kind not in "iu":
         check_classification_targets(y)
-        return np.unique(y, return_inverse=True)
-    low, high = int(y.min()), int(y.max())
-    if high - low > y.shape[0] or high > np.iinfo(np.intp).max:
-        return np.unique(y, return_inverse=True)
-    shifted = np.subtract(y, low, dtype=np.intp)
-    present = np.bincount(shifted, minlength=high - low + 1) > 0
-    classes = (np.flatnonzero(present) + low).astype(y.dtype)
-    codes = (np.cumsum(present) - 1)[shifted]
-    return classes, codes
+    return encode(y)
 
 
 def choose_solver(solver, n_samples, n_params):

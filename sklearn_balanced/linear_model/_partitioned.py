@@ -9,10 +9,10 @@ sum to the in-memory terms up to rounding; the normalisation by the total weight
 is a constant of every block, and the penalty is added once, on the client.
 
 Before that, one pass counts the classes and their total weights with mergeable
-:class:`~sklearn_balanced.metrics.ConfusionCounts` (the labels against
-themselves), and checks the data where they are. Nothing is persisted: each
-evaluation reads the data, so persist them first unless recomputing them is
-cheaper than keeping them in the workers' memory.
+:class:`~sklearn_balanced.utils._class_totals.ClassTotals`, and checks the data
+where they are. Nothing is persisted: each evaluation reads the data, so persist
+them first unless recomputing them is cheaper than keeping them in the workers'
+memory.
 """
 
 import operator
@@ -32,12 +32,14 @@ from sklearn_balanced.linear_model._loss import (
     target_vectors,
 )
 from sklearn_balanced.metrics import ConfusionCounts
+from sklearn_balanced.utils._class_totals import ClassTotals
 from sklearn_balanced.utils._dask import (
     as_dask_arrays,
     as_row_blocks,
     is_dask_collection,
     map_reduce,
 )
+from sklearn_balanced.utils._encode import codes_in
 from sklearn_balanced.utils._optional import import_optional
 
 
@@ -133,7 +135,7 @@ def validation_rows(row_chunks, fraction, random_state):
     return uniform < fraction
 
 
-class ClassCounts(NamedTuple):
+class ClassSummary(NamedTuple):
     """What the counting pass learns about the labels.
 
     Attributes
@@ -165,7 +167,7 @@ def count_classes(partitions):
 
     Returns
     -------
-    counts : ClassCounts
+    counts : ClassSummary
         Classes, their training totals and the validation classes.
 
     Raises
@@ -177,20 +179,18 @@ def count_classes(partitions):
     """
     train, held_out, n_train = map_reduce(_count_block, _add_all, *partitions)
     if held_out is None:
-        classes = train.labels
-    elif not held_out.labels.shape[0]:
+        classes = train.classes
+    elif not held_out.classes.shape[0]:
         raise ValueError(
             "early_stopping=True held out no validation rows; increase "
             "validation_fraction or train on more rows."
         )
     else:
-        classes = (train + held_out).labels
-    totals = np.zeros(classes.shape[0])
-    totals[np.searchsorted(classes, train.labels)] = np.diag(train.confusion_matrix)
+        classes = (train + held_out).classes
     validation_labels = (
-        None if held_out is None else np.searchsorted(classes, held_out.labels)
+        None if held_out is None else codes_in(held_out.classes, classes)
     )
-    return ClassCounts(classes, totals, validation_labels, n_train)
+    return ClassSummary(classes, train.totals_over(classes), validation_labels, n_train)
 
 
 def _count_block(X, y, sample_weight, validation):
@@ -198,11 +198,11 @@ def _count_block(X, y, sample_weight, validation):
     if y.dtype.kind not in "iu":
         check_classification_targets(y)
     if validation is None:
-        return _label_counts(y, sample_weight), None, y.shape[0]
+        return ClassTotals.of(y, sample_weight), None, y.shape[0]
     train = ~validation
     return (
-        _label_counts(y[train], _rows(sample_weight, train)),
-        _label_counts(y[validation], _rows(sample_weight, validation)),
+        ClassTotals.of(y[train], _rows(sample_weight, train)),
+        ClassTotals.of(y[validation], _rows(sample_weight, validation)),
         int(train.sum()),
     )
 
@@ -214,13 +214,6 @@ def _rows(array, rows):
 def _rows_of(X):
     """A block of samples as the in-memory fit takes it: SciPy sparse as CSR."""
     return X.tocsr() if issparse(X) else X
-
-
-def _label_counts(y, sample_weight):
-    """Counts of the labels against themselves: classes and their total weights."""
-    if not y.shape[0]:
-        return ConfusionCounts()
-    return ConfusionCounts().update(y, y, sample_weight)
 
 
 def _add_all(first, second):
@@ -253,7 +246,7 @@ class Encoding(NamedTuple):
 
     def codes(self, y):
         """Index in ``classes`` of each label."""
-        return np.searchsorted(self.classes, y)
+        return codes_in(y, self.classes)
 
     def weights(self, codes, sample_weight, validation):
         """Normalised weights of a block's rows: zero for held-out rows."""

@@ -37,13 +37,6 @@ from sklearn_balanced.metrics._beta_average import (
     lattice_cdf,
     lattice_ppf,
 )
-from sklearn_balanced.metrics._counts import (
-    _CHUNK,
-    check_labels,
-    check_targets,
-    encode_union,
-    encode_with_labels,
-)
 from sklearn_balanced.metrics._interval import (
     INTERVAL_PARAMS,
     MAX_CLASS_SIZE,
@@ -51,8 +44,11 @@ from sklearn_balanced.metrics._interval import (
     classes_with_samples,
     kish_sizes,
 )
+from sklearn_balanced.metrics._pair_counts import _CHUNK
 from sklearn_balanced.metrics._recall import TARGET_PARAMS
+from sklearn_balanced.metrics._targets import check_labels, check_targets
 from sklearn_balanced.utils._compat import validate_params
+from sklearn_balanced.utils._encode import encode_union, encode_with_labels
 from sklearn_balanced.utils._validation import check_scaled_sample_weight
 
 #: The four paired outcomes of a sample, in the column order of the counts.

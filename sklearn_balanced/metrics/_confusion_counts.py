@@ -9,26 +9,23 @@ from functools import partial
 
 import numpy as np
 
-from sklearn_balanced.metrics._counts import (
-    PairCounts,
-    check_confusion_matrix,
-    check_labels,
-    check_not_empty,
-    count_pairs,
-    find_labels,
-    select_classes,
-    sum_by_key,
-    union_labels,
-)
+from sklearn_balanced.metrics._counts import count_pairs, select_classes
 from sklearn_balanced.metrics._interval import (
     INTERVAL_PARAMS,
     _interval_from_counts,
     classes_with_samples,
     kish_sizes,
 )
+from sklearn_balanced.metrics._pair_counts import PairCounts, sum_by_key
 from sklearn_balanced.metrics._recall import ZERO_DIVISION, recall_summary
+from sklearn_balanced.metrics._targets import (
+    check_confusion_matrix,
+    check_labels,
+    check_not_empty,
+)
 from sklearn_balanced.utils._compat import validate_params
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays, map_reduce
+from sklearn_balanced.utils._encode import find_labels, union_labels
 from sklearn_balanced.utils._validation import check_weight_values, weight_exponent
 
 _LABELS = {"labels": ["array-like", None]}

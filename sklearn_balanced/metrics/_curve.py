@@ -201,30 +201,3 @@ def check_binary_type(target_type):
         raise ValueError(
             f"y_true must be a binary target, got a {target_type!r} target."
         )
-
-
-def positive_label(classes, pos_label):
-    """The positive class among ``classes``, with scikit-learn's pos_label rules.
-
-    Parameters
-    ----------
-    classes : ndarray of shape (n_classes,)
-        The sorted distinct labels of ``y_true`` (at most two).
-    pos_label : int, float, bool, str or None
-        The positive class; None means 1, for labels in {0, 1} or {-1, 1}.
-    """
-    if pos_label is None:
-        known = {0, 1, -1}
-        if classes.dtype.kind in "OUS" or not set(classes.tolist()) <= known:
-            raise ValueError(
-                "y_true takes values in "
-                f"{classes.tolist()}; pos_label must be given explicitly when the "
-                "labels are not {0, 1} or {-1, 1}."
-            )
-        return 1
-    if classes.size == 2 and pos_label not in classes.tolist():
-        raise ValueError(
-            f"pos_label={pos_label!r} is not a valid label: it must be one of "
-            f"{classes.tolist()}."
-        )
-    return pos_label

@@ -35,8 +35,8 @@ from sklearn_balanced.metrics._beta_average import (
 from sklearn_balanced.metrics._counts import matrix_counts
 from sklearn_balanced.metrics._recall import recall_summary
 from sklearn_balanced.utils._compat import Interval, StrOptions, validate_params
+from sklearn_balanced.utils._interval_methods import METHODS
 
-METHODS = ("posterior", "bootstrap", "bootstrap-percentile")
 #: Value of each outcome of a sample (correct, wrong) for the balanced accuracy.
 RECALL_VALUES = np.array([1.0, 0.0])
 #: Largest class size the methods use. Float64 no longer tells 2**53 + 1 samples

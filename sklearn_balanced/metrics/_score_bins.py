@@ -31,6 +31,9 @@ class Bins(NamedTuple):
     def take(self, index):
         return Bins(*(column[index] for column in self))
 
+    def copy(self):
+        return Bins(*(column.copy() for column in self))
+
 
 NO_BINS = Bins(
     np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)

@@ -11,19 +11,19 @@ finds the exact optimum in bounded memory.
 the counts of its blocks, merged.
 """
 
+import copy
 import math
 import operator
 from functools import partial
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 
-from sklearn_balanced.metrics._counts import union_labels
 from sklearn_balanced.metrics._curve import (
     check_binary_scores,
     check_binary_type,
     curve_from_sums,
-    positive_label,
     score_sums,
 )
 from sklearn_balanced.metrics._score_bins import (
@@ -40,11 +40,38 @@ from sklearn_balanced.metrics._score_bins import (
     upper_bounds,
 )
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays, map_reduce
+from sklearn_balanced.utils._encode import positive_label, union_labels
 from sklearn_balanced.utils._steps import (
     check_tie_break,
     select_plateau,
 )
 from sklearn_balanced.utils._validation import check_weight_values
+
+
+class _Parts(NamedTuple):
+    """All that :class:`ScoreCounts` holds but its parameters.
+
+    ``max_bins`` and ``edges`` are the binning, checked. ``bins`` are the
+    counts, of the hierarchy of ``max_bins`` at ``level``; ``frozen`` are the
+    bins of a first pass that :meth:`ScoreCounts.refine` keeps, and
+    ``windows`` (rows ``[low, high]``, increasing; None for all scores)
+    the scores that the pass after it counts. The weights of ``bins``
+    (``frozen``) are in units of ``2**exponent`` (``2**frozen_exponent``), so
+    that no sum of weights overflows. ``classes`` and ``pos_label`` are the
+    labels counted, ``n_samples`` the number of samples.
+    """
+
+    max_bins: int | None
+    edges: np.ndarray | None
+    bins: Bins = NO_BINS
+    level: int = 0
+    exponent: int = 0
+    frozen: Bins = NO_BINS
+    frozen_exponent: int = 0
+    windows: np.ndarray | None = None
+    classes: np.ndarray = np.zeros(0)
+    pos_label: object = None
+    n_samples: int = 0
 
 
 class ScoreCounts:
@@ -101,7 +128,9 @@ class ScoreCounts:
     counted scores fit in ``max_bins`` bins, which no part of the data needs
     to exceed, so the bins of every part line up. Counts hold at most
     ``max_bins`` bins after each update or merge (and, during an update, the
-    distinct scores of its batch).
+    distinct scores of its batch). Counts made from counts (``copy.copy``,
+    ``+``, ``sum``, :meth:`refine`) share no array with them, so a copy of
+    refined empty counts can count each chunk of the next pass.
 
     Examples
     --------
@@ -134,18 +163,56 @@ class ScoreCounts:
     def __init__(self, *, max_bins=None, edges=None):
         self.max_bins = max_bins
         self.edges = edges
-        self._max_bins, self._edges = _check_binning(max_bins, edges)
-        self._bins = NO_BINS
-        self._level = 0  # of the bins of max_bins
-        # The weights of _bins (of _frozen) are in units of 2**_exponent
-        # (2**_frozen_exponent), so that no sum of weights overflows.
-        self._exponent = 0
-        self._frozen = NO_BINS
-        self._frozen_exponent = 0
-        self._windows = None
-        self._classes = np.zeros(0)
-        self._pos_label = None
-        self._n_samples = 0
+        self._hold(_Parts(*_check_binning(max_bins, edges)))
+
+    @classmethod
+    def _from_parts(cls, parts, *, max_bins, edges):
+        """Counts of the parameters ``max_bins`` and ``edges`` holding ``parts``.
+
+        ``parts.max_bins`` and ``parts.edges`` are the checked parameters. The
+        counts hold copies of the arrays of ``parts``: no two counts share one.
+        """
+        counts = cls.__new__(cls)
+        counts.max_bins = max_bins
+        counts.edges = edges
+        counts._hold(parts)
+        return counts
+
+    def _hold(self, parts):
+        """Hold ``parts``, copies of their arrays."""
+        self._max_bins = parts.max_bins
+        self._edges = None if parts.edges is None else parts.edges.copy()
+        self._bins = parts.bins.copy()
+        self._level = parts.level
+        self._exponent = parts.exponent
+        self._frozen = parts.frozen.copy()
+        self._frozen_exponent = parts.frozen_exponent
+        self._windows = None if parts.windows is None else parts.windows.copy()
+        self._classes = parts.classes.copy()
+        self._pos_label = parts.pos_label
+        self._n_samples = parts.n_samples
+
+    def _parts(self):
+        """The :class:`_Parts` these counts hold (their own arrays, not copies)."""
+        return _Parts(
+            self._max_bins,
+            self._edges,
+            self._bins,
+            self._level,
+            self._exponent,
+            self._frozen,
+            self._frozen_exponent,
+            self._windows,
+            self._classes,
+            self._pos_label,
+            self._n_samples,
+        )
+
+    def __copy__(self):
+        """Counts equal to these, sharing no array with them (``copy.copy``)."""
+        return ScoreCounts._from_parts(
+            self._parts(), max_bins=self.max_bins, edges=self.edges
+        )
 
     def update(self, y_true, y_score, *, pos_label=None, sample_weight=None):
         """Add the counts of a batch of samples.
@@ -225,18 +292,18 @@ class ScoreCounts:
         if other._classes.shape[0]:
             self._pos_label = other._pos_label
         self._combine(other._bins, other._level, other._exponent)
-        self._classes = classes
+        self._classes = classes.copy()  # they may be those of other
         self._n_samples += other._n_samples
         return self
 
     def __add__(self, other):
         if not isinstance(other, ScoreCounts):
             return NotImplemented
-        return self._copy().merge(other)
+        return copy.copy(self).merge(other)
 
     def __radd__(self, other):
         if isinstance(other, int) and other == 0:  # the start of sum()
-            return self._copy()
+            return copy.copy(self)
         return NotImplemented
 
     def __repr__(self):
@@ -449,12 +516,15 @@ class ScoreCounts:
             # Every bin of this pass may still hold the optimum: binned again,
             # the same scores would give the same bins. Count them exactly.
             max_bins = None
-        refined = ScoreCounts(max_bins=max_bins)
-        refined._frozen = bins.take(~candidate)
-        refined._frozen_exponent = self._unit()
-        refined._windows = windows
-        refined._classes, refined._pos_label = self._classes, self._pos_label
-        return refined
+        parts = _Parts(
+            *_check_binning(max_bins, None),
+            frozen=bins.take(~candidate),
+            frozen_exponent=self._unit(),
+            windows=windows,
+            classes=self._classes,
+            pos_label=self._pos_label,
+        )
+        return ScoreCounts._from_parts(parts, max_bins=max_bins, edges=None)
 
     def _dask_counts(self, y_true, y_score, pos_label, sample_weight):
         """The counts of Dask collections, made block by block, merged in a tree.
@@ -463,19 +533,13 @@ class ScoreCounts:
         :meth:`refine`, the same windows), so that the blocks' counts merge
         with these.
         """
-        empty = self._copy()
-        empty._bins, empty._level, empty._exponent = NO_BINS, 0, 0
-        empty._n_samples = 0
+        parts = self._parts()._replace(bins=NO_BINS, level=0, exponent=0, n_samples=0)
+        empty = ScoreCounts._from_parts(parts, max_bins=self.max_bins, edges=self.edges)
         blocks = as_dask_arrays(
             y_true, y_score, sample_weight, caller_name="ScoreCounts"
         )
         count = partial(_count_block, empty, pos_label=pos_label)
         return map_reduce(count, operator.add, *blocks)
-
-    def _copy(self):
-        copy = ScoreCounts.__new__(ScoreCounts)
-        copy.__dict__.update(self.__dict__)
-        return copy
 
     def _binary_union(self, classes, pos_label):
         """The labels counted and ``classes``, checked to be binary for pos_label.
@@ -634,7 +698,7 @@ def balanced_accuracy_curve(y_true, y_score, *, pos_label=None, sample_weight=No
 
 def _count_block(empty, y_true, y_score, sample_weight, *, pos_label):
     """The counts of one block of a Dask input, by a copy of ``empty``."""
-    counts = empty._copy()
+    counts = copy.copy(empty)
     if not np.shape(y_true)[0]:
         return counts
     return counts.update(

@@ -1,17 +1,19 @@
 """Decision-rule tuning for balanced accuracy: exact searches and a meta-classifier."""
 
-from sklearn_balanced.model_selection._sweep import (
-    OffsetSearchResult,
-    ThresholdSearchResult,
-    tune_offsets,
-    tune_threshold,
-)
-from sklearn_balanced.model_selection._threshold import BalancedThresholdClassifier
+from sklearn_balanced.utils._lazy import attach
 
-__all__ = [
-    "BalancedThresholdClassifier",
-    "OffsetSearchResult",
-    "ThresholdSearchResult",
-    "tune_offsets",
-    "tune_threshold",
-]
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "sklearn_balanced.model_selection._offset_search": (
+            "OffsetSearchResult",
+            "tune_offsets",
+        ),
+        "sklearn_balanced.model_selection._threshold": ("BalancedThresholdClassifier",),
+        "sklearn_balanced.model_selection._threshold_search": (
+            "ThresholdSearchResult",
+            "tune_threshold",
+        ),
+    },
+)
+del attach  # not a public name

@@ -25,12 +25,12 @@ from sklearn.utils.validation import (
 )
 
 from sklearn_balanced.metrics import balanced_accuracy_score
-from sklearn_balanced.model_selection._sweep import (
+from sklearn_balanced.model_selection._offset_search import _tune_offsets
+from sklearn_balanced.model_selection._search_checks import (
     _check_min_recall,
     _InfeasibleError,
-    _tune_offsets,
-    _tune_threshold,
 )
+from sklearn_balanced.model_selection._threshold_search import _tune_threshold
 from sklearn_balanced.utils._compat import (
     HasMethods,
     Interval,
@@ -40,6 +40,7 @@ from sklearn_balanced.utils._compat import (
     _fit_context,
     _safe_indexing,
 )
+from sklearn_balanced.utils._encode import codes_in
 from sklearn_balanced.utils._response import (
     RESPONSE_METHODS,
     resolve_response_method,
@@ -81,21 +82,25 @@ def _fit_and_score(estimator, X, y, train, val, fit_params, response_method, cla
 
 def _encode(y, classes):
     """Integer codes of ``y`` in ``classes``; an error for an unknown label."""
-    if classes.size == 2:
-        positive = y == classes[1]
-        codes = positive.astype(np.intp)
-        unknown = ~positive & (y != classes[0])
-    else:
-        order = np.argsort(classes)
-        position = np.searchsorted(classes, y, sorter=order)
-        codes = order[position.clip(max=classes.size - 1)]
-        unknown = classes[codes] != y
+    codes = codes_in(y, classes)
+    unknown = codes == classes.size
     if unknown.any():
         raise ValueError(
             f"y contains labels {sorted(set(np.asarray(y)[unknown].tolist()))} "
             f"unknown to the prefit estimator, whose classes are {list(classes)}."
         )
     return codes
+
+
+def _rule_codes(scores, rule):
+    """Class codes given by a decision rule to ``scores``.
+
+    ``rule`` is a threshold for binary (1-D) scores, code 1 iff the score is at
+    least it, or offsets ``b`` for multiclass (2-D) scores, ``argmax_k(s_k + b_k)``.
+    """
+    if scores.ndim == 1:
+        return (scores >= rule).astype(int)
+    return np.argmax(scores + rule, axis=1)
 
 
 def _check_weighted_classes(y, sample_weight):
@@ -550,11 +555,14 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
 
     @staticmethod
     def _cv_score(folds, rule):
-        """Mean over folds of the balanced accuracy of the codes ``rule(scores)``."""
+        """Mean over folds of the balanced accuracy of the decision ``rule``
+        (a threshold or offsets, see ``_rule_codes``)."""
         return float(
             np.mean(
                 [
-                    balanced_accuracy_score(codes, rule(scores), sample_weight=weight)
+                    balanced_accuracy_score(
+                        codes, _rule_codes(scores, rule), sample_weight=weight
+                    )
                     for codes, scores, weight in folds
                 ]
             )
@@ -574,10 +582,7 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         )
         self.best_threshold_ = result.threshold
         self.fold_thresholds_ = result.fold_thresholds
-        at_best = [
-            self._cv_score([fold], lambda s: (s >= result.threshold).astype(int))
-            for fold in folds
-        ]
+        at_best = [self._cv_score([fold], result.threshold) for fold in folds]
         self.best_score_ = float(np.mean(at_best))
         self.fold_scores_ = np.array(
             [
@@ -585,7 +590,7 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
                 if np.isnan(threshold)
                 else score
                 if threshold == result.threshold
-                else self._cv_score([fold], lambda s, t=threshold: (s >= t).astype(int))
+                else self._cv_score([fold], threshold)
                 for fold, threshold, score in zip(
                     folds, result.fold_thresholds, at_best, strict=True
                 )
@@ -604,17 +609,11 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         fold_offsets = np.array([self._fold_offsets(fold, initial) for fold in folds])
         self.best_offsets_ = result.offsets
         self.fold_thresholds_ = fold_offsets
-        self.best_score_ = self._cv_score(
-            folds, lambda s: np.argmax(s + result.offsets, axis=1)
-        )
-        self.initial_score_ = self._cv_score(
-            folds, lambda s: np.argmax(s + initial, axis=1)
-        )
+        self.best_score_ = self._cv_score(folds, result.offsets)
+        self.initial_score_ = self._cv_score(folds, initial)
         self.fold_scores_ = np.array(
             [
-                np.nan
-                if np.isnan(b).any()
-                else self._cv_score([fold], lambda s, b=b: np.argmax(s + b, axis=1))
+                np.nan if np.isnan(b).any() else self._cv_score([fold], b)
                 for fold, b in zip(folds, fold_offsets, strict=True)
             ]
         )
@@ -661,9 +660,8 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
         scores = response_scores(
             self.estimator_, X, self._response_method, self.classes_.size
         )
-        if self.classes_.size == 2:
-            return self.classes_[(scores >= self.best_threshold_).astype(int)]
-        return self.classes_[np.argmax(scores + self.best_offsets_, axis=1)]
+        rule = self.best_threshold_ if self.classes_.size == 2 else self.best_offsets_
+        return self.classes_[_rule_codes(scores, rule)]
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):

@@ -2,13 +2,16 @@
 
 Every statistic of this package is mergeable (counts add up), so a Dask input is
 handled the same way everywhere: compute the statistic of each block where the
-block lives, then merge the blocks' statistics pairwise in a tree. Only the small
-statistics travel; nothing of the size of the data reaches the client. Results
-with one row per sample (predictions) are mapped over the row blocks lazily.
+block lives, then merge the blocks' statistics in a tree, by
+:func:`dask.array.reduction` over a Dask array holding one statistic (a Python
+object) per block. Only the small statistics travel; nothing of the size of the
+data reaches the client. Results with one row per sample (predictions) are
+mapped over the row blocks lazily.
 """
 
 import math
 import sys
+from functools import partial, reduce
 
 import numpy as np
 
@@ -223,39 +226,64 @@ def map_row_blocks(function, array, meta):
 def map_reduce(function, combine, *arrays, split_every=8):
     """Apply ``function`` to aligned row blocks and merge the results in a tree.
 
+    The statistics of the blocks form a Dask array of objects (one per block),
+    which :func:`dask.array.reduction` merges in a tree of at most
+    ``split_every`` statistics per task: Dask's own tasks, named
+    ``merge-statistics`` on the dashboard.
+
     Parameters
     ----------
     function : callable
         Called as ``function(*blocks)`` on NumPy blocks (``None`` for a ``None``
         array); returns a mergeable statistic.
     combine : callable
-        Merges two statistics into one; it must be associative.
+        Merges two statistics into one, the first one's rows before the
+        second's; it must be associative.
     *arrays : dask.array.Array or None
-        Inputs with the same row chunks (see :func:`as_dask_arrays`).
+        Inputs with the same row blocks (see :func:`as_dask_arrays`), of one or
+        two dimensions (then with one block along the columns).
     split_every : int, default=8
-        How many statistics one node of the tree merges.
+        How many statistics one task of the tree merges at most.
 
     Returns
     -------
     statistic : object
         The statistic of all rows, computed with the current Dask scheduler (a
         ``distributed.Client`` when one is active).
+
+    Examples
+    --------
+    >>> import dask.array as da
+    >>> from sklearn_balanced.utils._dask import map_reduce
+    >>> x = da.arange(10, chunks=3)
+    >>> map_reduce(lambda block: [int(block.sum())], list.__add__, x)
+    [3, 12, 21, 9]
     """
-    import dask
+    import dask.array as da
 
-    blocks = [
-        None if a is None else a.to_delayed().reshape(a.numblocks[0], -1)[:, 0]
-        for a in arrays
-    ]
-    n_blocks = next(b for b in blocks if b is not None).shape[0]
-    nodes = [
-        dask.delayed(function)(*(None if b is None else b[i] for b in blocks))
-        for i in range(n_blocks)
-    ]
-    return reduce_delayed(nodes, combine, split_every=split_every)
+    indexed = []
+    for array in arrays:
+        indexed += [None, None] if array is None else [array, "ij"[: array.ndim]]
+    statistics = da.blockwise(
+        _boxed_rows,
+        "i",
+        function,
+        None,
+        *indexed,
+        adjust_chunks={"i": 1},
+        # a list of the column blocks of a two-dimensional array, not a copy
+        # of them concatenated (there is one)
+        concatenate=False,
+        # the name of the reduction's tasks: Dask fuses each block's task with
+        # the first merge under that name, adding no alias task
+        token="merge-statistics",
+        dtype=object,
+        meta=np.empty(0, dtype=object),
+    )
+    return _merged(statistics, combine, split_every).compute()[()]
 
 
-def reduce_delayed(nodes, combine, *, split_every=8):
+def reduce_delayed(nodes, combine, *, split_every=8, compute=None):
     """Merge delayed statistics in a tree and compute the result.
 
     Parameters
@@ -266,26 +294,76 @@ def reduce_delayed(nodes, combine, *, split_every=8):
         Merges two statistics into one, the first one's part before the
         second's; it must be associative.
     split_every : int, default=8
-        How many statistics one node of the tree merges.
+        How many statistics one task of the tree merges at most.
+    compute : callable, default=None
+        ``compute(collection)`` returns the value of a Dask collection (for
+        instance showing a progress bar meanwhile); None calls the
+        collection's ``compute()`` with the current Dask scheduler.
 
     Returns
     -------
     statistic : object
-        The statistic of all parts, computed with the current Dask scheduler.
+        The statistic of all parts.
     """
     import dask
+    import dask.array as da
 
-    while len(nodes) > 1:
-        nodes = [
-            dask.delayed(_combine_all)(combine, nodes[start : start + split_every])
-            for start in range(0, len(nodes), split_every)
+    box = dask.delayed(_box)
+    statistics = da.concatenate(
+        [
+            da.from_delayed(box(node), shape=(1,), meta=np.empty(0, dtype=object))
+            for node in nodes
         ]
-    (statistic,) = dask.compute(nodes[0])
-    return statistic
+    )
+    merged = _merged(statistics, combine, split_every)
+    return (merged.compute() if compute is None else compute(merged))[()]
 
 
-def _combine_all(combine, statistics):
-    merged = statistics[0]
-    for statistic in statistics[1:]:
-        merged = combine(merged, statistic)
-    return merged
+def _merged(statistics, combine, split_every):
+    """The lazy merge of a Dask array of statistics, as a zero-dimensional array."""
+    import dask.array as da
+
+    merge = partial(_merge_boxes, combine)
+    return da.reduction(
+        statistics,
+        chunk=merge,
+        combine=merge,
+        aggregate=merge,
+        axis=0,
+        dtype=object,
+        split_every=split_every,
+        concatenate=False,
+        name="merge-statistics",
+        meta=np.empty((), dtype=object),
+    )
+
+
+def _box(statistic):
+    """A one-element object array holding ``statistic`` whole (not unpacked)."""
+    box = np.empty(1, dtype=object)
+    box[0] = statistic
+    return box
+
+
+def _boxed_rows(function, *blocks):
+    """``function`` of a row block of each array, boxed (see :func:`_box`).
+
+    A two-dimensional array comes as the list of its column blocks (one).
+    """
+    rows = [block[0] if isinstance(block, list) else block for block in blocks]
+    return _box(function(*rows))
+
+
+def _merge_boxes(combine, boxes, axis, keepdims):
+    """Merge the statistics in object arrays, in order, into one boxed statistic.
+
+    ``boxes`` is an object array or a list of them, as :func:`dask.array.reduction`
+    passes them with ``concatenate=False``. Dask also calls this on empty
+    arrays to learn the type of the result: no statistic gives an empty array.
+    """
+    boxes = boxes if isinstance(boxes, list) else [boxes]
+    statistics = [statistic for box in boxes for statistic in box.ravel()]
+    if not statistics:
+        return np.empty(0, dtype=object)
+    merged = _box(reduce(combine, statistics))
+    return merged if keepdims else merged.reshape(())

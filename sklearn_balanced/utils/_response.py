@@ -3,6 +3,8 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_balanced.utils._encode import positive_label
+
 RESPONSE_METHODS = ("predict_proba", "decision_function")
 
 
@@ -67,13 +69,7 @@ def binary_scores(estimator, X, response_method, pos_label, caller_name):
             f"{caller_name} needs a binary classifier; estimator.classes_ has "
             f"{classes.shape[0]} classes."
         )
-    if pos_label is None:
-        pos_label = classes[1]
-    elif pos_label not in classes:
-        raise ValueError(
-            f"pos_label={pos_label!r} is not one of the estimator's classes "
-            f"{classes.tolist()}."
-        )
+    pos_label = positive_label(classes, classes[1] if pos_label is None else pos_label)
     method = resolve_response_method(estimator, response_method)
     scores = response_scores(estimator, X, method, n_classes=2)
     is_probability = method == "predict_proba"

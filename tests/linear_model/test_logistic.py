@@ -26,7 +26,7 @@ from sklearn_balanced import (
     balanced_accuracy_score,
     balanced_accuracy_scorer,
 )
-from sklearn_balanced._demo_data import make_demo_data
+from sklearn_balanced._cli._demo_data import make_demo_data
 from sklearn_balanced.model_selection import BalancedThresholdClassifier
 
 SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])

@@ -12,7 +12,11 @@ import numpy as np
 import pytest
 
 from sklearn_balanced.metrics import ScoreCounts
-from sklearn_balanced.model_selection import _sweep, tune_offsets, tune_threshold
+from sklearn_balanced.model_selection import (
+    _threshold_search,
+    tune_offsets,
+    tune_threshold,
+)
 
 dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
@@ -26,7 +30,7 @@ CHUNKS = 250
 @pytest.fixture(autouse=True)
 def _few_bins(monkeypatch):
     """Bins few enough that a CI-sized fold is binned, on the local scheduler."""
-    monkeypatch.setattr(_sweep, "_DASK_MAX_BINS", MAX_BINS)
+    monkeypatch.setattr(_threshold_search, "_DASK_MAX_BINS", MAX_BINS)
     with dask.config.set(scheduler="synchronous"):
         yield
 
@@ -103,21 +107,24 @@ def test_binned_dask_threshold_is_the_in_memory_one(kind, constraints, weighted)
 
 
 class _ResultSizes(Callback):
-    """The pickled size of every ScoreCounts a task returns."""
+    """The pickled size of every ScoreCounts a task returns (alone, or in the
+    object arrays that Dask's reduction passes between its tasks)."""
 
     def __init__(self):
         super().__init__()
         self.sizes = []
 
     def _posttask(self, key, result, dsk, state, worker_id):
-        if isinstance(result, ScoreCounts):
-            self.sizes.append(len(pickle.dumps(result)))
+        boxed = isinstance(result, np.ndarray) and result.dtype == object
+        for value in result.ravel() if boxed else [result]:
+            if isinstance(value, ScoreCounts):
+                self.sizes.append(len(pickle.dumps(value)))
 
 
 @pytest.mark.parametrize("kind", ["uniform", "skewed", "bimodal"])
 def test_partition_statistics_are_bounded_by_the_bins(kind, monkeypatch):
     max_bins, n_samples, chunks = 64, 8000, 1000
-    monkeypatch.setattr(_sweep, "_DASK_MAX_BINS", max_bins)
+    monkeypatch.setattr(_threshold_search, "_DASK_MAX_BINS", max_bins)
     y, score, _ = _problem(kind, n_samples=n_samples)
     lazy_y, lazy_score = (da.from_array(a, chunks=chunks) for a in (y, score))
     with _ResultSizes() as binned:

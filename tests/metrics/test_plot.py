@@ -162,7 +162,10 @@ def test_curve_from_estimator_errors(pyplot, demo_split):
         BalancedAccuracyCurveDisplay.from_estimator(
             model, X_test, y_test, response_method="predict"
         )
-    with pytest.raises(ValueError, match=r"pos_label=5 is not one of"):
+    with pytest.raises(
+        ValueError,
+        match=r"pos_label=5 is not a valid label: it must be one of \[0, 1\]",
+    ):
         BalancedAccuracyCurveDisplay.from_estimator(model, X_test, y_test, pos_label=5)
     with pytest.raises(NotFittedError):
         BalancedAccuracyCurveDisplay.from_estimator(

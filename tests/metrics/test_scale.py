@@ -16,11 +16,13 @@ import sklearn.metrics as skm
 from sklearn_balanced.metrics import (
     ScoreCounts,
     _counts,
+    _pair_counts,
     balanced_accuracy_curve,
     balanced_accuracy_score,
     balanced_error_rate,
     per_class_recall,
 )
+from sklearn_balanced.utils import _encode
 
 
 def _noisy_predictions(rng, y_true, classes, accuracy):
@@ -66,12 +68,12 @@ def test_counts_across_chunk_boundaries(n_samples, weighted):
 def test_label_range_growing_in_later_chunks(first_range, weighted):
     """The one-pass counter widens its table when later chunks bring new labels."""
     rng = np.random.default_rng(first_range[0])
-    n_samples = 3 * _counts._CHUNK + 17
+    n_samples = 3 * _pair_counts._CHUNK + 17
     y_true = rng.integers(*first_range, size=n_samples)
     y_pred = _noisy_predictions(rng, y_true, np.arange(*first_range), 0.7)
-    y_true[_counts._CHUNK + 5] = -3  # below, in the second chunk
-    y_pred[2 * _counts._CHUNK + 9] = 20  # above, only predicted, third chunk
-    y_true[3 * _counts._CHUNK + 1] = -5  # below again, in the last chunk
+    y_true[_pair_counts._CHUNK + 5] = -3  # below, in the second chunk
+    y_pred[2 * _pair_counts._CHUNK + 9] = 20  # above, only predicted, third chunk
+    y_true[3 * _pair_counts._CHUNK + 1] = -5  # below again, in the last chunk
     weights = rng.random(n_samples) if weighted else None
     _check_against_sklearn(y_true, y_pred, weights)
     counts = _counts.confusion_counts(y_true, y_pred, sample_weight=weights)
@@ -151,7 +153,7 @@ def test_string_hash_collisions_fall_back_to_sorting(monkeypatch):
         hashed.append(chars.shape)
         return chars.sum(axis=1, dtype=np.uint64)
 
-    monkeypatch.setattr(_counts, "_hash_rows", order_blind_hash)
+    monkeypatch.setattr(_encode, "_hash_rows", order_blind_hash)
     rng = np.random.default_rng(10)
     classes = np.array([label * 6 for label in ["ab", "ba", "c", "abc", "cba"]])
     y_true = rng.choice(classes, size=400)

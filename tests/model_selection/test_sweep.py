@@ -16,8 +16,12 @@ from sklearn_balanced.metrics import (
     balanced_accuracy_curve,
     balanced_accuracy_score,
 )
-from sklearn_balanced.model_selection import _sweep, tune_offsets, tune_threshold
-from sklearn_balanced.model_selection._sweep import _OffsetFold, _TopTwo
+from sklearn_balanced.model_selection import (
+    _offset_search,
+    tune_offsets,
+    tune_threshold,
+)
+from sklearn_balanced.model_selection._offset_search import _OffsetFold, _TopTwo
 from sklearn_balanced.utils._steps import cut_points, select_plateau, sums_above
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=60)
@@ -631,7 +635,7 @@ def test_top_two_is_built_in_blocks(monkeypatch):
     scores = rng.integers(-3, 3, size=(50, 4)).astype(float)
     offsets = rng.normal(size=4)
     whole = _TopTwo(scores, offsets)
-    monkeypatch.setattr(_sweep, "_BLOCK_SIZE", 7)
+    monkeypatch.setattr(_offset_search, "_BLOCK_SIZE", 7)
     blocks = _TopTwo(scores, offsets)
     for name in ("v1", "c1", "v2", "c2"):
         np.testing.assert_array_equal(getattr(blocks, name), getattr(whole, name))

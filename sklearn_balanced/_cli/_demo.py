@@ -9,13 +9,13 @@ from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, confusion_matrix
 from sklearn.model_selection import train_test_split
 
+from sklearn_balanced._cli._demo_data import make_demo_data
 from sklearn_balanced._cli._figures import (
     PLOT_HINT,
     confusion_panels,
     matplotlib_available,
     new_figure,
 )
-from sklearn_balanced._demo_data import make_demo_data
 from sklearn_balanced.linear_model import BalancedLogisticRegression
 from sklearn_balanced.metrics import (
     BalancedAccuracyCurveDisplay,
@@ -48,7 +48,7 @@ def demo_models(random_state=0):
 
     Examples
     --------
-    >>> from sklearn_balanced._demo import demo_models
+    >>> from sklearn_balanced._cli._demo import demo_models
     >>> list(demo_models())[0]
     'always majority'
     """
@@ -90,7 +90,7 @@ def evaluate(models, X_train, X_test, y_train, y_test):
     Examples
     --------
     >>> from sklearn.dummy import DummyClassifier
-    >>> from sklearn_balanced._demo import evaluate
+    >>> from sklearn_balanced._cli._demo import evaluate
     >>> X, y = [[0]] * 8, [0, 0, 0, 0, 0, 0, 1, 1]
     >>> rows = evaluate({"dummy": DummyClassifier()}, X, X, y, y)
     >>> rows[0]["balanced_accuracy"], rows[0]["recall"]
@@ -128,7 +128,7 @@ def format_table(rows):
 
     Examples
     --------
-    >>> from sklearn_balanced._demo import format_table
+    >>> from sklearn_balanced._cli._demo import format_table
     >>> row = {"name": "m", "accuracy": 0.9, "balanced_accuracy": 0.5,
     ...        "low": 0.4, "high": 0.6, "recall": [1.0, 0.0]}
     >>> print(format_table([row]))  # doctest: +NORMALIZE_WHITESPACE
@@ -180,7 +180,7 @@ def run_demo(output, random_state=0, stream=None, html=None):
     Examples
     --------
     >>> import io, tempfile, pathlib
-    >>> from sklearn_balanced._demo import run_demo
+    >>> from sklearn_balanced._cli._demo import run_demo
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     written = run_demo(pathlib.Path(folder), stream=io.StringIO())
     ...     sorted(path.name for path in written)[:2]

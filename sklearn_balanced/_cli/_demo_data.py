@@ -31,7 +31,7 @@ def make_demo_data(random_state=0):
 
     Examples
     --------
-    >>> from sklearn_balanced._demo_data import make_demo_data
+    >>> from sklearn_balanced._cli._demo_data import make_demo_data
     >>> X, y = make_demo_data(random_state=0)
     >>> X.shape, int(y.sum())
     ((1280, 2), 80)
