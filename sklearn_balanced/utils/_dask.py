@@ -251,13 +251,6 @@ def map_reduce(function, combine, *arrays, split_every=8):
         The statistic of all rows, computed with the current Dask scheduler (a
         ``distributed.Client`` when one is active).
 
-    Examples
-    --------
-    >>> import dask.array as da
-    >>> from sklearn_balanced.utils._dask import map_reduce
-    >>> x = da.arange(10, chunks=3)
-    >>> map_reduce(lambda block: [int(block.sum())], list.__add__, x)
-    [3, 12, 21, 9]
     """
     import dask.array as da
 
