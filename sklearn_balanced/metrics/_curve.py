@@ -12,7 +12,13 @@ import numpy as np
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
 from sklearn.utils.multiclass import type_of_target
 
-from sklearn_balanced.utils._steps import check_tie_break, cut_points, select_plateau
+from sklearn_balanced.utils._steps import (
+    accumulate,
+    balanced_accuracy_rates,
+    check_tie_break,
+    class_sums_above,
+    select_plateau,
+)
 from sklearn_balanced.utils._validation import check_scaled_sample_weight
 
 
@@ -77,8 +83,8 @@ class BalancedAccuracyCurve(NamedTuple):
         return threshold
 
 
-def score_sums(is_positive, scores, weights):
-    """Positive and negative weight of every distinct score, highest score first.
+def curve_of_scores(is_positive, scores, weights):
+    """The balanced accuracy curve of a binary score, from one sort of the scores.
 
     Parameters
     ----------
@@ -91,32 +97,10 @@ def score_sums(is_positive, scores, weights):
 
     Returns
     -------
-    distinct : ndarray of shape (n_distinct,)
-        The distinct scores, decreasing.
-    positive, negative : ndarray of shape (n_distinct,)
-        Positive and negative weight at each score: int64 numbers of samples
-        without weights, float64 sums with weights.
-
-    Examples
-    --------
-    >>> from sklearn_balanced.metrics._curve import score_sums
-    >>> score_sums(np.array([True, False, True]), np.array([0.2, 0.9, 0.2]), None)
-    (array([0.9, 0.2]), array([0, 2]), array([1, 0]))
+    curve : BalancedAccuracyCurve
+        The curve at ``np.inf`` and at every distinct score.
     """
-    order, ends, thresholds = cut_points(scores)
-    if not ends.shape[0]:
-        empty = np.zeros(0, dtype=np.int64 if weights is None else np.float64)
-        return thresholds[1:], empty, empty
-    starts = np.r_[0, ends[:-1] + 1]
-    ranked_positive = is_positive[order]
-    if weights is None:
-        positive = np.add.reduceat(ranked_positive.astype(np.int64), starts)
-        negative = np.diff(np.r_[starts, scores.shape[0]]) - positive
-    else:
-        ranked_weight = weights[order]
-        positive = np.add.reduceat(ranked_weight * ranked_positive, starts)
-        negative = np.add.reduceat(ranked_weight * ~ranked_positive, starts)
-    return thresholds[1:], positive, negative
+    return _curve(*class_sums_above(is_positive, scores, weights))
 
 
 def curve_from_sums(distinct, positive, negative):
@@ -135,27 +119,15 @@ def curve_from_sums(distinct, positive, negative):
     curve : BalancedAccuracyCurve
         The curve at ``np.inf`` and at every cut point.
     """
-    true_positives = np.concatenate(([0], np.cumsum(positive)))
-    false_positives = np.concatenate(([0], np.cumsum(negative)))
+    return _curve(*accumulate(distinct, positive, negative))
+
+
+def _curve(thresholds, true_positives, false_positives):
+    """The curve of the class weights at or above each threshold."""
     tpr, tnr, balanced_accuracy = balanced_accuracy_rates(
         true_positives, false_positives, true_positives[-1], false_positives[-1]
     )
-    thresholds = np.concatenate(([np.inf], distinct))
     return BalancedAccuracyCurve(thresholds, balanced_accuracy, tpr, tnr)
-
-
-def balanced_accuracy_rates(true_positives, false_positives, positives, negatives):
-    """TPR, TNR and balanced accuracy of the rules with these counts.
-
-    A class with zero total weight has an undefined recall, reported as NaN;
-    the balanced accuracy is then the recall of the other class.
-    """
-    nan = np.full(np.shape(true_positives), np.nan)
-    tpr = true_positives / positives if positives > 0 else nan
-    tnr = (negatives - false_positives) / negatives if negatives > 0 else nan
-    if positives > 0 and negatives > 0:
-        return tpr, tnr, (tpr + tnr) / 2
-    return tpr, tnr, tpr if positives > 0 else tnr
 
 
 def check_binary_scores(y_true, y_score, sample_weight, *, allow_all_zero=False):

@@ -13,8 +13,14 @@ import numpy as np
 
 from sklearn_balanced.utils._encode import MAX_TABLE_CODES, shift_codes
 
-#: Number of samples counted per chunk (bounded temporary memory, cache friendly).
-_CHUNK = 1 << 14
+#: Number of samples counted per chunk: the temporaries of a chunk (a few arrays
+#: of ``_CHUNK`` integers, 512 KiB each) stay small whatever the number of
+#: samples, and the work of a chunk large next to the interpreter's fixed cost of
+#: the half dozen NumPy calls that count it.
+_CHUNK = 1 << 16
+#: The unsigned integer dtype of each integer width (see ``_below``).
+_UNSIGNED = {size: np.dtype(f"u{size}") for size in (1, 2, 4, 8)}
+_INTP_SIZE = np.dtype(np.intp).itemsize
 #: Largest number of (true, predicted) code pairs counted in a dense table; more
 #: codes than its square root are counted pair by pair (sorted keys).
 _MAX_DENSE_PAIRS = 1 << 20
@@ -226,14 +232,14 @@ def _table_codes(chunk, low):
     own codes, kept in their dtype: the table widens them inside its arithmetic,
     so no wide copy of either target is made. Others are shifted to ``intp``.
     """
-    if not low and chunk.dtype.itemsize < np.dtype(np.intp).itemsize:
+    if not low and chunk.dtype.itemsize < _INTP_SIZE:
         return chunk
     return shift_codes(chunk, low)
 
 
 def _below(codes, n_codes):
     """Whether every code lies in ``0 .. n_codes - 1`` (negative ones wrap high)."""
-    unsigned = codes.view(f"u{codes.dtype.itemsize}")
+    unsigned = codes.view(_UNSIGNED[codes.dtype.itemsize])
     return int(np.maximum.reduce(unsigned)) < n_codes
 
 

@@ -11,8 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sklearn_balanced.metrics._curve import balanced_accuracy_rates
-from sklearn_balanced.utils._steps import COUNT_TIE_TOLERANCE
+from sklearn_balanced.utils._steps import COUNT_TIE_TOLERANCE, balanced_accuracy_rates
 
 
 class Bins(NamedTuple):

@@ -24,7 +24,7 @@ from sklearn_balanced.metrics._curve import (
     check_binary_scores,
     check_binary_type,
     curve_from_sums,
-    score_sums,
+    curve_of_scores,
 )
 from sklearn_balanced.metrics._score_bins import (
     NO_BINS,
@@ -43,6 +43,7 @@ from sklearn_balanced.utils._dask import any_dask, as_dask_arrays, map_reduce
 from sklearn_balanced.utils._encode import positive_label, union_labels
 from sklearn_balanced.utils._steps import (
     check_tie_break,
+    score_sums,
     select_plateau,
 )
 from sklearn_balanced.utils._validation import check_weight_values
@@ -693,7 +694,7 @@ def balanced_accuracy_curve(y_true, y_score, *, pos_label=None, sample_weight=No
         return _dask_curve(y_true, y_score, pos_label, sample_weight)
     y_true, y_score, weights, _ = check_binary_scores(y_true, y_score, sample_weight)
     is_positive = y_true == positive_label(np.unique(y_true), pos_label)
-    return curve_from_sums(*score_sums(is_positive, y_score, weights))
+    return curve_of_scores(is_positive, y_score, weights)
 
 
 def _count_block(empty, y_true, y_score, sample_weight, *, pos_label):

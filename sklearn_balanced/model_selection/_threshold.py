@@ -40,7 +40,7 @@ from sklearn_balanced.utils._compat import (
     _fit_context,
     _safe_indexing,
 )
-from sklearn_balanced.utils._encode import codes_in
+from sklearn_balanced.utils._encode import codes_in, encode
 from sklearn_balanced.utils._response import (
     RESPONSE_METHODS,
     resolve_response_method,
@@ -80,16 +80,22 @@ def _fit_and_score(estimator, X, y, train, val, fit_params, response_method, cla
     return estimator, scores
 
 
-def _encode(y, classes):
-    """Integer codes of ``y`` in ``classes``; an error for an unknown label."""
-    codes = codes_in(y, classes)
-    unknown = codes == classes.size
+def _prefit_codes(codes, y_classes, classes):
+    """Codes in the prefit estimator's ``classes`` of labels coded in their own.
+
+    ``codes`` index the sorted distinct labels ``y_classes`` of ``y``; an error
+    names the labels unknown to the estimator.
+    """
+    mapping = codes_in(y_classes, classes)
+    unknown = mapping == classes.size
     if unknown.any():
         raise ValueError(
-            f"y contains labels {sorted(set(np.asarray(y)[unknown].tolist()))} "
+            f"y contains labels {sorted(y_classes[unknown].tolist())} "
             f"unknown to the prefit estimator, whose classes are {list(classes)}."
         )
-    return codes
+    if np.array_equal(mapping, np.arange(classes.size)):
+        return codes
+    return mapping[codes]
 
 
 def _rule_codes(scores, rule):
@@ -103,11 +109,11 @@ def _rule_codes(scores, rule):
     return np.argmax(scores + rule, axis=1)
 
 
-def _check_weighted_classes(y, sample_weight):
-    """Error unless at least two classes of ``y`` keep a positive total weight."""
+def _check_weighted_classes(codes, sample_weight):
+    """Error unless at least two classes (of these codes) keep a positive weight."""
     if sample_weight is None:
         return
-    if np.unique(y[sample_weight > 0]).size < 2:
+    if np.unique(codes[sample_weight > 0]).size < 2:
         raise ValueError(
             "sample_weight is zero for all samples but those of one class; at "
             "least 2 classes with a positive weight are needed to tune a rule."
@@ -423,11 +429,11 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
                 "requests of the estimator and splitter."
             )
         X, y = indexable(X, y)
-        y, classes = self._check_target(y)
+        y, classes, codes = self._check_target(y)
         # The tuning objective and the class prior only use ratios of sums of
         # weights: in units of a power of two, no sum overflows or underflows.
         weight, _ = check_scaled_sample_weight(sample_weight, y.shape[0])
-        _check_weighted_classes(y, weight)
+        _check_weighted_classes(codes, weight)
         if routing:
             passed = dict(fit_params)
             if sample_weight is not None:
@@ -440,12 +446,13 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
 
         cv = self._check_cv(X, y, split_params)
         if cv == "prefit":
-            classes = np.asarray(self.estimator.classes_)
-        codes = _encode(y, classes)
+            y_classes, classes = classes, np.asarray(self.estimator.classes_)
+            codes = _prefit_codes(codes, y_classes, classes)
         self._check_constraints(classes)
         response_method = resolve_response_method(self.estimator, self.response_method)
         if cv == "prefit":
-            splits = [(None, np.arange(y.shape[0]))]
+            # All of X validates; a slice takes no copy of the codes and weights.
+            splits = [(None, slice(None))]
         else:
             splits = list(cv.split(X, y, **split_params))
         jobs = [
@@ -495,21 +502,28 @@ class BalancedThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstim
 
     @staticmethod
     def _check_target(y):
-        """Validated 1-D binary or multiclass ``y`` and its sorted classes."""
-        target_type = type_of_target(y, input_name="y")
-        if target_type not in ("binary", "multiclass"):
-            raise ValueError(
-                f"Unknown label type: {target_type!r}. y must be a binary or "
-                "multiclass target for BalancedThresholdClassifier."
-            )
-        y = column_or_1d(y, warn=True)
-        classes = np.unique(y)
+        """Validated 1-D binary or multiclass ``y``, its sorted classes and the
+        code (class index) of each label.
+
+        A 1-D array of integers is always a binary or multiclass target, so the
+        costly :func:`~sklearn.utils.multiclass.type_of_target` (which sorts
+        the labels) only runs for other inputs.
+        """
+        if not (type(y) is np.ndarray and y.ndim == 1 and y.dtype.kind in "iu"):
+            target_type = type_of_target(y, input_name="y")
+            if target_type not in ("binary", "multiclass"):
+                raise ValueError(
+                    f"Unknown label type: {target_type!r}. y must be a binary or "
+                    "multiclass target for BalancedThresholdClassifier."
+                )
+            y = column_or_1d(y, warn=True)
+        classes, codes = encode(y)
         if classes.size < 2:
             raise ValueError(
                 "y must contain at least 2 classes to tune a decision rule; got "
                 "only one class."
             )
-        return y, classes
+        return y, classes, codes
 
     def _weight_params(self, sample_weight):
         """Fit parameters for ``estimator`` without metadata routing."""

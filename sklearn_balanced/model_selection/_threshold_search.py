@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sklearn_balanced.metrics import ScoreCounts, balanced_accuracy_curve
+from sklearn_balanced.metrics import BalancedAccuracyCurve, ScoreCounts
 from sklearn_balanced.model_selection._search_checks import (
     _check_folds,
     _check_min_recall,
@@ -22,7 +22,9 @@ from sklearn_balanced.model_selection._search_checks import (
 from sklearn_balanced.utils._dask import any_dask, as_dask_arrays
 from sklearn_balanced.utils._steps import (
     COUNT_TIE_TOLERANCE,
+    balanced_accuracy_rates,
     check_tie_break,
+    class_sums_above,
     select_plateau,
     union_evaluation,
 )
@@ -123,10 +125,20 @@ def _positive_block(labels):
 
 
 def _fold_rate_curve(is_positive, scores, weight):
-    """The :class:`_RateCurve` of one fold (``weight`` None counts samples)."""
+    """The :class:`_RateCurve` of one fold (``weight`` None counts samples).
+
+    The scores are sorted once; the class totals are those of the samples
+    (numbers of samples without weights).
+    """
+    thresholds, true_positives, false_positives = class_sums_above(
+        is_positive, scores, weight
+    )
+    tpr, tnr, balanced_accuracy = balanced_accuracy_rates(
+        true_positives, false_positives, true_positives[-1], false_positives[-1]
+    )
+    curve = BalancedAccuracyCurve(thresholds, balanced_accuracy, tpr, tnr)
     if weight is None:
-        weight = np.ones(scores.shape)
-    curve = balanced_accuracy_curve(is_positive, scores, sample_weight=weight)
+        return _rate_curve(curve, true_positives[-1], false_positives[-1])
     return _rate_curve(curve, weight[is_positive].sum(), weight[~is_positive].sum())
 
 
@@ -204,10 +216,19 @@ def _rate_curve(curve, positives, negatives):
             "The scores of a validation fold are all equal: the estimator "
             "makes constant predictions, so no threshold can be tuned."
         )
-    # A rate undefined for want of samples (NaN) carries no weight.
-    predicted = np.nan_to_num(curve.tpr) * positives
-    predicted += np.nan_to_num(1 - curve.tnr) * negatives
-    return _RateCurve(*curve, predicted / (positives + negatives))
+    # A rate undefined for want of samples (NaN at every threshold: 1 is its
+    # value at the end where the rule predicts its class for all) carries no
+    # weight.
+    if np.isnan(curve.tpr[-1]):
+        predicted = np.zeros(curve.thresholds.shape)
+    else:
+        predicted = curve.tpr * positives
+    if not np.isnan(curve.tnr[0]):
+        negative_rate = 1 - curve.tnr
+        negative_rate *= negatives
+        predicted += negative_rate
+    predicted /= positives + negatives
+    return _RateCurve(*curve, predicted)
 
 
 class _Constraint(NamedTuple):
@@ -296,8 +317,26 @@ def _best_threshold(rates, feasible, tie_break):
         rates.thresholds,
         rates.balanced_accuracy,
         tie_break,
-        feasible=feasible,
+        feasible=None if feasible.all() else feasible,
     )
+
+
+def _mean_rate_curve(curves):
+    """The mean :class:`_RateCurve` of several folds on the union of their cut
+    points, and each fold's balanced accuracy there (one row per fold)."""
+    thresholds, indices = union_evaluation([curve.thresholds for curve in curves])
+    fold_ba, fold_tpr, fold_tnr, fold_rate = (
+        np.array([getattr(c, name)[i] for c, i in zip(curves, indices, strict=True)])
+        for name in _RateCurve._fields[1:]
+    )
+    mean = _RateCurve(
+        thresholds,
+        fold_ba.mean(axis=0),
+        _nanmean_rows(fold_tpr),
+        _nanmean_rows(fold_tnr),
+        fold_rate.mean(axis=0),
+    )
+    return mean, fold_ba
 
 
 def tune_threshold(
@@ -413,34 +452,31 @@ def _tune_threshold(
             _fold_rate_curve(_positive_block(labels), scores, weight)
             for labels, scores, weight in folds
         ]
-    thresholds, indices = union_evaluation([curve.thresholds for curve in curves])
-    fold_ba, fold_tpr, fold_tnr, fold_rate = (
-        np.array([getattr(c, name)[i] for c, i in zip(curves, indices, strict=True)])
-        for name in _RateCurve._fields[1:]
-    )
-    mean = _RateCurve(
-        thresholds,
-        fold_ba.mean(axis=0),
-        _nanmean_rows(fold_tpr),
-        _nanmean_rows(fold_tnr),
-        fold_rate.mean(axis=0),
-    )
+    if len(curves) == 1:
+        # The mean over one fold is that fold's curve, and its best threshold.
+        (mean,) = curves
+        fold_ba = mean.balanced_accuracy[np.newaxis]
+    else:
+        mean, fold_ba = _mean_rate_curve(curves)
     feasible = _feasible(constraints, mean)
     if not feasible.any():
         raise _infeasible_error(constraints, mean)
     threshold, score = _best_threshold(mean, feasible, tie_break)
-    fold_best = np.array(
-        [
-            _best_threshold(curve, _feasible(constraints, curve), tie_break)
-            for curve in curves
-        ]
-    )
+    if len(curves) == 1:
+        fold_best = np.array([[threshold, score]])
+    else:
+        fold_best = np.array(
+            [
+                _best_threshold(curve, _feasible(constraints, curve), tie_break)
+                for curve in curves
+            ]
+        )
     return ThresholdSearchResult(
         threshold=threshold,
         score=score,
         fold_thresholds=fold_best[:, 0],
         fold_scores=fold_best[:, 1],
-        thresholds=thresholds,
+        thresholds=mean.thresholds,
         scores=mean.balanced_accuracy,
         fold_curve_scores=fold_ba,
         tpr=mean.tpr,

@@ -71,6 +71,162 @@ def sums_above(sorted_values, ends):
     return np.concatenate(([0.0], np.cumsum(sorted_values)[ends]))
 
 
+def score_sums(is_positive, scores, weights):
+    """Positive and negative weight of every distinct score, highest score first.
+
+    Parameters
+    ----------
+    is_positive : ndarray of shape (n_samples,) of bool
+        Which samples are positive.
+    scores : ndarray of shape (n_samples,) of float64
+        Finite scores.
+    weights : ndarray of shape (n_samples,) or None
+        Validated weights; None counts every sample once.
+
+    Returns
+    -------
+    distinct : ndarray of shape (n_distinct,)
+        The distinct scores, decreasing.
+    positive, negative : ndarray of shape (n_distinct,)
+        Positive and negative weight at each score: int64 numbers of samples
+        without weights, float64 sums with weights.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._steps import score_sums
+    >>> score_sums(np.array([True, False, True]), np.array([0.2, 0.9, 0.2]), None)
+    (array([0.9, 0.2]), array([0, 2]), array([1, 0]))
+    """
+    order, ends, thresholds = cut_points(scores)
+    if not ends.shape[0]:
+        empty = np.zeros(0, dtype=np.int64 if weights is None else np.float64)
+        return thresholds[1:], empty, empty
+    starts = np.r_[0, ends[:-1] + 1]
+    ranked_positive = is_positive[order]
+    if weights is None:
+        positive = np.add.reduceat(ranked_positive.astype(np.int64), starts)
+        negative = np.diff(np.r_[starts, scores.shape[0]]) - positive
+    else:
+        ranked_weight = weights[order]
+        positive = np.add.reduceat(ranked_weight * ranked_positive, starts)
+        negative = np.add.reduceat(ranked_weight * ~ranked_positive, starts)
+    return thresholds[1:], positive, negative
+
+
+def accumulate(distinct, positive, negative):
+    """Thresholds and the weights at or above them, from the weights per cut point.
+
+    ``distinct`` are strictly decreasing cut points and ``positive`` and
+    ``negative`` the weights from each cut point down to the next one (as
+    :func:`score_sums` gives them). Returns ``thresholds`` (``np.inf`` then
+    ``distinct``) and the cumulative ``true_positives`` and ``false_positives``
+    (0 at ``np.inf``).
+    """
+    true_positives = np.concatenate(([0], np.cumsum(positive)))
+    false_positives = np.concatenate(([0], np.cumsum(negative)))
+    return np.concatenate(([np.inf], distinct)), true_positives, false_positives
+
+
+def class_sums_above(is_positive, scores, weights):
+    """Cut points of a binary score and the class weights at or above each.
+
+    With weights, the scores are sorted once and each distinct score's weights
+    are summed, then accumulated (:func:`score_sums`, :func:`accumulate`), so
+    that the sums do not depend on the order of tied samples. Without weights,
+    the counts are exact integers, found without sorting the samples' indices
+    (:func:`_counts_above`).
+
+    Parameters
+    ----------
+    is_positive : ndarray of shape (n_samples,) of bool
+        Which samples are positive.
+    scores : ndarray of shape (n_samples,) of float64
+        Finite scores.
+    weights : ndarray of shape (n_samples,) or None
+        Validated weights; None counts every sample once.
+
+    Returns
+    -------
+    thresholds : ndarray of shape (n_distinct + 1,)
+        ``np.inf`` followed by the distinct scores, decreasing.
+    true_positives, false_positives : ndarray of shape (n_distinct + 1,)
+        Positive and negative weight scoring at least each threshold: int64
+        numbers of samples without weights, float64 sums with weights.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.utils._steps import class_sums_above
+    >>> is_positive = np.array([True, False, True])
+    >>> class_sums_above(is_positive, np.array([0.2, 0.9, 0.2]), None)
+    (array([inf, 0.9, 0.2]), array([0, 0, 2]), array([0, 1, 1]))
+    """
+    if weights is not None:
+        return accumulate(*score_sums(is_positive, scores, weights))
+    return _counts_above(is_positive, scores)
+
+
+def _counts_above(is_positive, scores):
+    """:func:`class_sums_above` without weights, from sorted values only.
+
+    Sorting the values is several times faster than sorting their indices
+    (``np.sort`` against ``np.argsort``), and the counts need no order of the
+    samples: the scores are sorted, and so are those of the rarer class, each
+    of which is then located at the start of its block of equal scores (one
+    binary search per rare sample). The numbers of rare samples and of all
+    samples below each block give the counts at or above every distinct score.
+    """
+    n_samples = scores.shape[0]
+    ascending = np.sort(scores)
+    is_start = np.empty(n_samples, dtype=bool)
+    is_start[:1] = True
+    np.greater(ascending[1:], ascending[:-1], out=is_start[1:])
+    # First position of each block of equal scores, highest scores first.
+    starts = np.flatnonzero(is_start)[::-1]
+    n_positive = np.count_nonzero(is_positive)
+    count_positives = 2 * n_positive <= n_samples
+    rare = is_positive if count_positives else ~is_positive
+    n_rare = n_positive if count_positives else n_samples - n_positive
+    block_of_rare = np.searchsorted(ascending, np.sort(scores[rare]))
+    rare_through = np.cumsum(np.bincount(block_of_rare, minlength=n_samples))[starts]
+    # At each threshold, inf first, the samples not below it: the rare ones
+    # below a distinct score are those through the next lower one.
+    thresholds = np.empty(starts.shape[0] + 1)
+    thresholds[0] = np.inf
+    np.take(ascending, starts, out=thresholds[1:])
+    above = np.empty(thresholds.shape, dtype=np.int64)
+    above[0] = 0
+    np.subtract(n_samples, starts, out=above[1:])
+    rare_above = np.empty(thresholds.shape, dtype=np.int64)
+    np.subtract(n_rare, rare_through, out=rare_above[:-1])
+    rare_above[-1] = n_rare
+    true_positives = rare_above if count_positives else above - rare_above
+    above -= true_positives
+    return thresholds, true_positives, above
+
+
+def balanced_accuracy_rates(true_positives, false_positives, positives, negatives):
+    """TPR, TNR and balanced accuracy of the rules with these counts.
+
+    A class with zero total weight has an undefined recall, reported as NaN;
+    the balanced accuracy is then the recall of the other class.
+    """
+    if positives > 0:
+        tpr = true_positives / positives
+    else:
+        tpr = np.full(np.shape(true_positives), np.nan)
+    if negatives > 0:
+        # Counts (integers below 2**53) subtract exactly in float64.
+        tnr = np.subtract(negatives, false_positives, dtype=np.float64)
+        tnr /= negatives
+    else:
+        tnr = np.full(np.shape(false_positives), np.nan)
+    if positives > 0 and negatives > 0:
+        balanced_accuracy = tpr + tnr
+        balanced_accuracy /= 2
+        return tpr, tnr, balanced_accuracy
+    return tpr, tnr, tpr if positives > 0 else tnr
+
+
 def union_evaluation(fold_thresholds):
     """Union of the folds' cut points and each fold's curve index at each of them.
 
@@ -83,13 +239,10 @@ def union_evaluation(fold_thresholds):
     -------
     thresholds : ndarray of shape (n_thresholds,)
         ``np.inf`` followed by the union of the finite thresholds, decreasing.
-    indices : list of ndarray of shape (n_thresholds,) or of slice
+    indices : list of ndarray of shape (n_thresholds,)
         For each fold, the position in its own curve that applies at each
-        union threshold (the number of its cut points at or above it); the
-        whole curve for a single fold.
+        union threshold (the number of its cut points at or above it).
     """
-    if len(fold_thresholds) == 1:
-        return fold_thresholds[0], [slice(None)]
     finite = np.unique(np.concatenate([thr[1:] for thr in fold_thresholds]))
     thresholds = np.r_[np.inf, finite[::-1]]
     indices = []
@@ -186,9 +339,11 @@ def select_plateau(
     ... )
     (0.6000000000000001, 0.75)
     """
-    if feasible is None:
-        feasible = np.ones(objective.shape, dtype=bool)
-    best = np.max(objective[feasible])
+    best = (
+        np.max(objective)
+        if feasible is None
+        else np.max(objective, where=feasible, initial=-np.inf)
+    )
     if np.isnan(best):
         raise ValueError(
             "The objective is undefined (NaN) at some feasible threshold, so no "
@@ -197,17 +352,21 @@ def select_plateau(
         )
     if tol is None:
         tol = COUNT_TIE_TOLERANCE
-    is_best = feasible & (objective >= best - tol)
-    edges = np.diff(is_best.astype(np.int8), prepend=0, append=0)
-    # Plateaus in increasing threshold order: the curve is stored decreasing.
-    starts = np.flatnonzero(edges == 1)[::-1]
-    stops = np.flatnonzero(edges == -1)[::-1] - 1
+    is_best = objective >= best - tol
+    if feasible is not None:
+        is_best &= feasible
+    # Plateaus: runs of consecutive best steps, in increasing threshold order
+    # (the curve is stored decreasing).
+    best_steps = np.flatnonzero(is_best)
+    gaps = np.flatnonzero(np.diff(best_steps) > 1)
+    starts = best_steps[np.r_[0, gaps + 1]][::-1]
+    stops = best_steps[np.r_[gaps, best_steps.size - 1]][::-1]
     chosen = {"lowest": 0, "highest": -1, "middle": (starts.size - 1) // 2}[tie_break]
-    start, stop = starts[chosen], stops[chosen]
+    upper, stop = thresholds[starts[chosen]], stops[chosen]
     lower = thresholds[stop + 1] if stop + 1 < thresholds.size else -np.inf
-    if scale is None:
+    if scale is None and (np.isinf(upper) or np.isinf(lower)):
         scale = _magnitude(thresholds)
-    return float(_plateau_value(thresholds[start], lower, scale)), float(best)
+    return float(_plateau_value(upper, lower, scale)), float(best)
 
 
 def _magnitude(thresholds):

@@ -227,6 +227,32 @@ def test_temporary_memory_is_at_most_two_int64_arrays(kwargs):
     assert peak <= budget, f"peak {peak / (8 * n_samples):.2f} arrays of n int64"
 
 
+@pytest.mark.parametrize("weights", ["none", "with zeros", "squared"])
+def test_small_integer_counting_memory_does_not_grow_with_the_samples(weights):
+    """The chunked counter's temporaries are a few chunks, whatever the length.
+
+    Labels 1..3 (shifted to codes chunk by chunk), zero weights (their pairs are
+    recorded apart) and squared weights take every temporary of the loop.
+    """
+    chunk_bytes = 8 * _pair_counts._CHUNK
+    n_samples = 32 * _pair_counts._CHUNK
+    rng = np.random.default_rng(7)
+    y_true = rng.integers(1, 4, n_samples)
+    y_pred = rng.integers(1, 4, n_samples)
+    sample_weight = None
+    if weights != "none":
+        sample_weight = rng.random(n_samples)
+        sample_weight[::7] = 0.0
+    peak = _peak_memory(
+        _counts.class_counts,
+        y_true,
+        y_pred,
+        sample_weight=sample_weight,
+        squared_weights=weights == "squared",
+    )
+    assert peak <= 8 * chunk_bytes, f"peak {peak / chunk_bytes:.1f} chunks of int64"
+
+
 # --- 1e8 labels -----------------------------------------------------------------------
 
 SCALE_SAMPLES = 100_000_000
