@@ -1,5 +1,8 @@
 """Minimisers of smooth convex objectives: L-BFGS (scipy) and a damped Newton method.
 
+:func:`choose_solver` picks one for a problem size, and :func:`gauge_projector`
+makes the Hessian of the softmax loss invertible for the Newton method.
+
 Both stop when the largest absolute gradient entry is at most ``tol`` (the
 ``gtol`` criterion of scikit-learn's ``lbfgs`` solver), call ``callback(w,
 loss)`` after every iteration (a true return value stops them early), and
@@ -14,6 +17,8 @@ from scipy import linalg, optimize
 _ARMIJO = 1e-4
 _MAX_HALVINGS = 40
 STOPPED = "stopped early"
+_NEWTON_MAX_PARAMS = 200
+_NEWTON_SAMPLES_PER_PARAM = 10
 
 
 class SolverResult(NamedTuple):
@@ -310,3 +315,86 @@ def minimize_lbfgs_then_newton(
         second.converged,
         f"lbfgs, then newton-cholesky: {second.message}",
     )
+
+
+def choose_solver(solver, n_samples, n_params):
+    """Resolve ``solver="auto"`` for a problem size.
+
+    Parameters
+    ----------
+    solver : {"auto", "lbfgs", "newton-cholesky"}
+        Requested solver.
+
+    n_samples : int
+        Number of training samples.
+
+    n_params : int
+        Number of optimised parameters (coefficients and intercepts).
+
+    Returns
+    -------
+    solver : {"lbfgs", "newton-cholesky", "lbfgs-then-newton"}
+        For ``"auto"``: ``"lbfgs-then-newton"`` when the Hessian is small (at
+        most 200 parameters) and there are at least ten samples per parameter,
+        so a Newton step costs a few gradients; ``"lbfgs"`` otherwise.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.linear_model._solvers import choose_solver
+    >>> choose_solver("auto", 10**6, 21), choose_solver("auto", 10**5, 10**4)
+    ('lbfgs-then-newton', 'lbfgs')
+    """
+    if solver != "auto":
+        return solver
+    if (
+        n_params <= _NEWTON_MAX_PARAMS
+        and n_samples >= _NEWTON_SAMPLES_PER_PARAM * n_params
+    ):
+        return "lbfgs-then-newton"
+    return "lbfgs"
+
+
+def gauge_projector(n_outputs, width, n_features, penalised):
+    """Projector onto the parameter directions the softmax loss cannot see.
+
+    Adding one vector to every class row of the multinomial parameters leaves the
+    probabilities unchanged. For the intercepts (and for the coefficients when
+    they are not penalised) these directions are flat, which makes the Hessian
+    singular; :func:`~sklearn_balanced.linear_model._solvers.newton_direction`
+    adds this projector to it.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Number of parameter rows; 1 (binary) has no such direction.
+
+    width : int
+        Parameters per row (features plus intercept).
+
+    n_features : int
+        Number of features.
+
+    penalised : bool
+        Whether the coefficients carry an L2 penalty (then only the intercept
+        directions are flat).
+
+    Returns
+    -------
+    projector : ndarray of shape (n_outputs * width, n_outputs * width) or None
+        None when ``n_outputs == 1``.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.linear_model._solvers import gauge_projector
+    >>> gauge_projector(2, 2, 1, True)
+    array([[0. , 0. , 0. , 0. ],
+           [0. , 0.5, 0. , 0.5],
+           [0. , 0. , 0. , 0. ],
+           [0. , 0.5, 0. , 0.5]])
+    """
+    if n_outputs == 1:
+        return None
+    flat = np.ones(width)
+    if penalised:
+        flat[:n_features] = 0.0
+    return np.kron(np.full((n_outputs, n_outputs), 1.0 / n_outputs), np.diag(flat))

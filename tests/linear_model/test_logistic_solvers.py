@@ -17,14 +17,12 @@ from sklearn_balanced.linear_model._class_weight import (
     class_totals,
     resolve_class_weight,
 )
-from sklearn_balanced.linear_model._logistic import (
-    choose_solver,
-    encode_labels,
-    gauge_projector,
-)
+from sklearn_balanced.linear_model._logistic import encode_labels
 from sklearn_balanced.linear_model._loss import LogLoss, log_partition
 from sklearn_balanced.linear_model._monitor import TrainingMonitor
 from sklearn_balanced.linear_model._solvers import (
+    choose_solver,
+    gauge_projector,
     minimize_lbfgs,
     minimize_newton,
     newton_direction,
