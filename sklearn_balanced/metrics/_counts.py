@@ -20,11 +20,7 @@ import numpy as np
 from sklearn import get_config
 
 from sklearn_balanced.metrics._namespace_counts import namespace_pairs
-from sklearn_balanced.metrics._pair_counts import (
-    Counting,
-    count_codes,
-    count_small_integers,
-)
+from sklearn_balanced.metrics._pair_counts import count_codes, count_small_integers
 from sklearn_balanced.metrics._targets import (
     check_confusion_matrix,
     check_labels,
@@ -102,20 +98,16 @@ def count_pairs(
             )
     y_true, y_pred = check_targets(y_true, y_pred)
     weights = _weight_array(sample_weight, y_true.shape[0])
-    if weights is not None:
-        pairs = _count_ordinary_weights(y_true, y_pred, weights, squares)
-        if pairs is not None:
+    with np.errstate(over="ignore", invalid="ignore"):  # weights unchecked yet
+        pairs = count_small_integers(y_true, y_pred, weights, squares)
+        if pairs is not None and _ordinary_total(pairs, weights):
             return pairs
-    weights, exponent, smallest = _scaled_weights(weights, allow_all_zero)
-    counting = Counting(
-        weighted=weights is not None,
-        zero_weights=weights is not None and smallest == 0,
-        squares=squares and weights is not None,
-    )
-    pairs = count_small_integers(y_true, y_pred, weights, counting)
-    if pairs is None:
+    weights, exponent = _scaled_weights(weights, allow_all_zero)
+    if pairs is not None:  # weights of an extreme scale or all zero, now checked
+        pairs = count_small_integers(y_true, y_pred, weights, squares)
+    else:
         classes, true_codes, pred_codes, n_codes = encode_union(y_true, y_pred)
-        pairs = count_codes(classes, true_codes, pred_codes, n_codes, weights, counting)
+        pairs = count_codes(classes, true_codes, pred_codes, n_codes, weights, squares)
     return pairs._replace(exponent=exponent)
 
 
@@ -133,32 +125,20 @@ def _weight_array(sample_weight, n_samples):
     return weights.astype(np.float64, copy=False)
 
 
-def _count_ordinary_weights(y_true, y_pred, weights, squares):
-    """Counts of small-range integer labels, their weights checked on the way.
+def _ordinary_total(pairs, weights):
+    """Whether counts of unchecked weights, none negative or NaN, stand as they are.
 
-    The smallest weight rules out NaN and negative weights; the total weight
-    counted then rules out infinite ones and bounds the largest weight: a total
-    in ``[2 n 2**-64, 2**63)`` keeps it where weights are summed as given (see
-    ``weight_exponent``), with no second reduction over the weights.
-
-    Returns
-    -------
-    pairs : PairCounts or None
-        The counts (``exponent`` 0); None when the labels are not small-range
-        integers or the weights are not ordinary (NaN, negative, infinite,
-        all zero, of an extreme scale): the caller then checks them in full.
+    The total weight counted rules out infinite weights and bounds the largest
+    weight: a total in ``[2 n 2**-64, 2**63)`` keeps it where weights are summed
+    as given (see ``weight_exponent``), with no reduction over the weights.
+    Without weights, every count stands.
     """
-    smallest = float(np.min(weights))
-    if not smallest >= 0:  # NaN or negative
-        return None
-    counting = Counting(weighted=True, zero_weights=smallest == 0, squares=squares)
-    with np.errstate(over="ignore", invalid="ignore"):
-        pairs = count_small_integers(y_true, y_pred, weights, counting)
-        if pairs is None:
-            return None
-        total = float(pairs.counts.sum())
-    lowest = 2 * weights.shape[0] * 2.0**-WEIGHT_RANGE
-    return pairs if lowest <= total < 2.0 ** (WEIGHT_RANGE - 1) else None
+    if weights is None:
+        return True
+    total = float(np.add.reduce(pairs.counts))
+    return (
+        2 * weights.shape[0] * 2.0**-WEIGHT_RANGE <= total < 2.0 ** (WEIGHT_RANGE - 1)
+    )
 
 
 def _scaled_weights(weights, allow_all_zero):
@@ -171,13 +151,11 @@ def _scaled_weights(weights, allow_all_zero):
         needs no scaling: it is never modified).
     exponent : int
         See ``weight_exponent``.
-    smallest : float
-        The smallest weight (zero weights still make their labels classes).
     """
     if weights is None:
-        return None, 0, 1.0
-    smallest, largest = check_weight_values(np, weights, allow_all_zero=allow_all_zero)
-    return *scale_weights(np, weights, largest), smallest
+        return None, 0
+    _, largest = check_weight_values(np, weights, allow_all_zero=allow_all_zero)
+    return scale_weights(np, weights, largest)
 
 
 def select_classes(pairs, labels=None):

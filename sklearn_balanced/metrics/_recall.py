@@ -34,6 +34,8 @@ def _recalls(correct, support, zero_division, labels_given):
     (a numeric ``zero_division`` applies to every class instead).
     """
     empty = support == 0
+    if not empty.any():  # finite counts: no 0/0 to silence
+        return correct / support, empty
     if zero_division == "warn" and empty.all():
         raise ValueError(
             "Balanced accuracy is undefined: no class has a true sample of positive "
@@ -41,8 +43,6 @@ def _recalls(correct, support, zero_division, labels_given):
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         recall = correct / support
-    if not empty.any():
-        return recall, empty
     if zero_division == "warn":
         if labels_given:
             warnings.warn(

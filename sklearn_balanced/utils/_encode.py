@@ -146,9 +146,9 @@ class _ChunkCodes:
 
 def shift_codes(chunk, low):
     """Codes of small-range integer labels: the labels minus the smallest one."""
-    if chunk.dtype != np.intp:
-        chunk = chunk.astype(np.intp)
-    return chunk - low if low else chunk
+    if low:
+        return np.subtract(chunk, low, dtype=np.intp)
+    return chunk.astype(np.intp, copy=False)
 
 
 def codes_in(y, classes):

@@ -14,11 +14,12 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sklearn_balanced import ConfusionCounts, ScoreCounts
 from sklearn_balanced.metrics import (
+    _pair_counts,
     balanced_accuracy_curve,
     balanced_accuracy_from_confusion_matrix,
     balanced_accuracy_interval,
@@ -164,6 +165,98 @@ def test_confusion_counts_labels_match_the_array_functions(problem, data):
         counts.per_class_recall(**kwargs),
         per_class_recall(y_true, y_pred, sample_weight=weights, **kwargs),
     )
+
+
+#: Integer label ranges a stream of small-range labels moves through: within the
+#: dense table (up to 64 values), to its edge, past it or far past it.
+RANGE_POOLS = {
+    "within": list(range(-2, 4)),
+    "edge": [0, 63],
+    "past": [0, 64],
+    "far": [5, 2**40],
+}
+
+
+@st.composite
+def _ranged_stream(draw):
+    """Integer labels whose range grows, segment by segment, and their weights.
+
+    Weights (exact sums, often zero, at an ordinary or extreme scale) may carry
+    one negative or NaN weight.
+    """
+    y_true, y_pred = [], []
+    for _ in range(draw(st.integers(1, 4))):
+        pool = RANGE_POOLS[draw(st.sampled_from(["within"] * 3 + sorted(RANGE_POOLS)))]
+        size = draw(st.integers(1, 12))
+        labels = st.lists(st.sampled_from(pool), min_size=size, max_size=size)
+        y_true += draw(labels)
+        y_pred += draw(labels)
+    dtype = draw(st.sampled_from(["int64", "int32", "uint64"]))
+    if dtype == "int32" and max(y_true + y_pred) >= 2**31:
+        dtype = "int64"
+    shift = -min(0, *y_true, *y_pred) if dtype == "uint64" else 0
+    y_true = np.array([label + shift for label in y_true], dtype=dtype)
+    y_pred = np.array([label + shift for label in y_pred], dtype=dtype)
+    if not draw(st.booleans()):
+        return y_true, y_pred, None
+    values = st.sampled_from([0.0, 0.0, 0.25, 1.0, 3.0])
+    n_samples = y_true.shape[0]
+    weights = np.array(draw(st.lists(values, min_size=n_samples, max_size=n_samples)))
+    weights[draw(st.integers(0, n_samples - 1))] = draw(
+        st.sampled_from([1.0, 1.0, 1.0, -1.0, np.nan])
+    )
+    return y_true, y_pred, weights * draw(st.sampled_from([1.0, 1.0, 2.0**-1000]))
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(problem=_ranged_stream(), chunk=st.integers(1, 7), probe=st.integers(1, 5))
+# Label 1 only predicted for a zero-weight sample, before label 3 widens the table.
+@example(
+    problem=(np.array([0, 0, 3]), np.array([1, 0, 3]), np.array([0.0, 1.0, 1.0])),
+    chunk=1,
+    probe=1,
+)
+def test_small_integers_counted_in_any_chunks_are_the_confusion_matrix(
+    problem, chunk, probe
+):
+    """Chunks and first ranges of any size count what scikit-learn counts.
+
+    The one-pass counter of small-range integers widens its table when a chunk
+    brings labels out of its range, falls back to encoding when the range grows
+    too wide, and checks the weights on the way: tiny chunks take every path.
+    """
+    y_true, y_pred, weights = problem
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_pair_counts, "_CHUNK", chunk)
+        patch.setattr(_pair_counts, "_PROBE", probe)
+        if weights is not None and not (weights >= 0).all():
+            message = "finite" if np.isnan(weights).any() else "non-negative"
+            with pytest.raises(ValueError, match=message):
+                ConfusionCounts().update(y_true, y_pred, sample_weight=weights)
+            return
+        counts = ConfusionCounts().update(y_true, y_pred, sample_weight=weights)
+        squares = _interval_outcome(y_true, y_pred, weights)
+    classes = np.unique(np.concatenate([y_true, y_pred]))
+    np.testing.assert_array_equal(counts.labels, classes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "A single label was found"
+        expected = sklearn.metrics.confusion_matrix(
+            y_true, y_pred, labels=classes, sample_weight=weights
+        )
+    assert np.array_equal(counts.confusion_matrix, expected)
+    assert counts.confusion_matrix.dtype == (
+        np.int64 if weights is None else np.float64
+    )
+    # The sums of squared weights of the interval, counted in one chunk.
+    assert squares == _interval_outcome(y_true, y_pred, weights)
+
+
+def _interval_outcome(y_true, y_pred, weights):
+    """The posterior interval and its warnings, or the message of its error."""
+    try:
+        return _quiet(balanced_accuracy_interval, y_true, y_pred, sample_weight=weights)
+    except ValueError as error:
+        return str(error)
 
 
 def test_counts_from_a_confusion_matrix_merge_with_counts_of_labels():
