@@ -10,6 +10,7 @@ from functools import partial
 import numpy as np
 
 from sklearn_balanced.metrics._counts import count_pairs, select_classes
+from sklearn_balanced.metrics._frame_counts import frame_pairs
 from sklearn_balanced.metrics._interval import (
     INTERVAL_PARAMS,
     _interval_from_counts,
@@ -146,6 +147,66 @@ class ConfusionCounts:
         0.84
         """
         return cls._of(_matrix_pairs(C, labels))
+
+    @classmethod
+    def from_frame(cls, frame, *, y_true, y_pred, sample_weight=None):
+        """Counts of the columns of a table, counted by the table's engine.
+
+        One ``group_by(y_true, y_pred)`` runs where the data lives; lazy frames
+        stay lazy and only the counts come back: those of :meth:`update` of
+        the columns as arrays, which merge with counts of arrays.
+
+        Parameters
+        ----------
+        frame : DataFrame or table
+            Any frame narwhals supports (the ``tables`` extra), eager or lazy:
+            pandas, Polars ``DataFrame`` or ``LazyFrame``, PyArrow ``Table``,
+            DuckDB relation, PySpark or Dask ``DataFrame``, Ibis table.
+        y_true : str
+            The column of ground truth (correct) target labels.
+        y_pred : str
+            The column of predicted labels.
+        sample_weight : str, default=None
+            The column of non-negative, finite sample weights.
+
+        Returns
+        -------
+        counts : ConfusionCounts
+            The counts of every row of ``frame``.
+
+        Raises
+        ------
+        TypeError
+            If narwhals does not support ``frame``.
+        ValueError
+            If a column is missing or holds null values (the message names it
+            and says how many), or for what :meth:`update` rejects.
+
+        Notes
+        -----
+        Labels keep the type of their column: integers, strings (``'007'`` and
+        ``'7'`` differ), booleans; pandas nullable dtypes count as the plain
+        ones, categorical columns as their strings. Counts of rows, and sums of
+        integer weights below 2**53, are exact; other sums are those of
+        :meth:`update` up to rounding (the engine adds in its own order: a
+        relative difference of about 1e-12 at most). Weights of any scale are
+        summed in units of a power of two, as :meth:`update` sums them: past
+        2**64 (or all under 2**-64) at the cost of a second query.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sklearn_balanced.metrics import ConfusionCounts
+        >>> frame = pd.DataFrame({"label": ["cat", "dog", "dog"],
+        ...                       "predicted": ["cat", "cat", "dog"]})
+        >>> counts = ConfusionCounts.from_frame(frame, y_true="label",
+        ...                                     y_pred="predicted")
+        >>> counts == ConfusionCounts().update(frame["label"], frame["predicted"])
+        True
+        >>> counts.score()
+        0.75
+        """
+        return cls._of(frame_pairs(frame, y_true, y_pred, sample_weight))
 
     def update(self, y_true, y_pred, sample_weight=None):
         """Add the counts of a batch of samples.

@@ -26,6 +26,7 @@ from sklearn_balanced.metrics._curve import (
     curve_from_sums,
     curve_of_scores,
 )
+from sklearn_balanced.metrics._frame_counts import frame_score_parts
 from sklearn_balanced.metrics._score_bins import (
     NO_BINS,
     Bins,
@@ -214,6 +215,88 @@ class ScoreCounts:
         return ScoreCounts._from_parts(
             self._parts(), max_bins=self.max_bins, edges=self.edges
         )
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame,
+        *,
+        y_true,
+        score,
+        pos_label=None,
+        sample_weight=None,
+        max_bins=1 << 20,
+    ):
+        """Counts of the columns of a table, counted by the table's engine.
+
+        The queries run where the data lives; lazy frames stay lazy and only
+        counts come back. While the frame holds at most ``max_bins`` distinct
+        scores, one ``group_by(y_true, score)`` counts each: the counts are
+        those of :meth:`update` of the columns as arrays, and merge with counts
+        of arrays. With more, the scores are counted in bins, pass after pass
+        as :meth:`refine` counts them (the filter to the bins that may hold
+        the best threshold runs in the engine), until the counts are
+        :attr:`exact`: the :meth:`best_threshold` of :meth:`update`.
+
+        Parameters
+        ----------
+        frame : DataFrame or table
+            Any frame narwhals supports (the ``tables`` extra), eager or lazy:
+            pandas, Polars, PyArrow, DuckDB, PySpark, Dask, Ibis.
+        y_true : str
+            The column of binary true labels.
+        score : str
+            The column of scores of the positive class (numeric).
+        pos_label : int, float, bool or str, default=None
+            The positive class. When None, ``y_true`` must take values in
+            ``{0, 1}`` or ``{-1, 1}`` and the positive class is 1.
+        sample_weight : str, default=None
+            The column of non-negative, finite sample weights.
+        max_bins : int, default=2**20
+            The bound of the memory, at least 2: a query brings back at most
+            ``2 * max_bins + 1`` groups (of a label and a score, or a bin).
+
+        Returns
+        -------
+        counts : ScoreCounts
+            The counts of every row of ``frame``, :attr:`exact`.
+
+        Raises
+        ------
+        TypeError
+            If narwhals does not support ``frame``.
+        ValueError
+            If a column is missing or holds null values (the message names it
+            and says how many), or for what :meth:`update` rejects.
+
+        Notes
+        -----
+        With more groups than ``2 * max_bins``, the counts are those of a
+        finished :meth:`refine`: bins away from the best threshold stay bins
+        (:meth:`curve` is exact at their lowest scores), merging them with
+        other counts raises a ValueError, and :meth:`update` would only count
+        the scores inside their last bins. Labels, weights and nulls are read
+        as in :meth:`ConfusionCounts.from_frame`; pandas reads NaN as null.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sklearn_balanced.metrics import ScoreCounts
+        >>> frame = pd.DataFrame({"label": [0, 0, 1, 0, 1, 1],
+        ...                       "proba": [0.1, 0.2, 0.3, 0.6, 0.7, 0.9]})
+        >>> counts = ScoreCounts.from_frame(frame, y_true="label", score="proba")
+        >>> counts.best_threshold()
+        0.25
+        >>> few = ScoreCounts.from_frame(frame, y_true="label", score="proba",
+        ...                              max_bins=2)
+        >>> few.best_threshold(), few.exact
+        (0.25, True)
+        """
+        _check_binning(max_bins, None)
+        parts = frame_score_parts(
+            cls(), frame, y_true, score, pos_label, sample_weight, max_bins
+        )
+        return cls._from_parts(parts, max_bins=None, edges=None)
 
     def update(self, y_true, y_score, *, pos_label=None, sample_weight=None):
         """Add the counts of a batch of samples.

@@ -7,6 +7,8 @@ _EXTRAS = {
     "dask": "dask",
     "distributed": "dask",
     "pyarrow": "parquet",
+    "narwhals": "tables",
+    "duckdb": "tables",
 }
 
 
