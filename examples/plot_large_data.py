@@ -95,6 +95,6 @@ with tempfile.TemporaryDirectory() as folder:
     frame.to_parquet(Path(folder) / "predictions", write_index=False)
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        args = ["--y-true", "y", "--score", "score", "--quiet"]
+        args = ["--y-true", "y", "--score", "score"]
         main(["report", str(Path(folder) / "predictions"), *args])
 print(output.getvalue().replace(folder, "<tmp>"))

@@ -22,10 +22,10 @@ from sklearn_balanced._cli import _report as report_module
 from sklearn_balanced._cli import main
 from sklearn_balanced._cli._demo import demo_models, evaluate, format_table, run_demo
 from sklearn_balanced._cli._demo_data import make_demo_data
+from sklearn_balanced._cli._labels import parse_labels
 from sklearn_balanced._cli._report_counts import ReportCounts
 from sklearn_balanced._cli._report_files import count_files
 from sklearn_balanced._cli._report_summary import format_report, summarise_counts
-from sklearn_balanced._cli._table import parse_labels, parse_numbers, read_table
 from sklearn_balanced.metrics import balanced_accuracy_interval
 
 DEMO_FIGURES = {
@@ -249,9 +249,25 @@ def _errors(capsys, argv):
     [
         (["y", "p"], [], ["--y-pred", "p"], "has no data rows"),
         (["y", "p"], [[0, 1]], ["--y-pred", "nope"], "available columns: 'y', 'p'"),
-        (["y", "p"], [[0, 1], ["", 0], ["NaN", 1]], ["--y-pred", "p"], "row(s) 2, 3"),
-        (["y", "s"], [[0, 0.1], [1, "high"]], ["--score", "s"], "row 2 holds 'high'"),
-        (["y", "s"], [[0, 0.1], [1, "inf"]], ["--score", "s"], "row 2 is infinite"),
+        (
+            ["y", "p"],
+            [[0, 1], ["", 0], ["NaN", 1]],
+            ["--y-pred", "p"],
+            "bad.csv, data row 2: --y-true: column 'y' holds a missing label",
+        ),
+        (
+            ["y", "s"],
+            [[0, 0.1], [1, "high"]],
+            ["--score", "s"],
+            "bad.csv, line 3: --score: expected numbers in column 's'; got 'high'",
+        ),
+        (
+            ["y", "s"],
+            [[0, 0.1], [1, "inf"]],
+            ["--score", "s"],
+            "bad.csv, data row 2: --score: column 's' holds a value that is not a "
+            "finite number",
+        ),
         (["y", "p"], [[1, 1], [1, 0]], ["--y-pred", "p"], "a single class (1)"),
         (
             ["y", "s"],
@@ -275,7 +291,8 @@ def _errors(capsys, argv):
             ["y", "p", "w"],
             [[0, 0, 1], [1, 1, -1]],
             ["--y-pred", "p", "--sample-weight", "w"],
-            "--sample-weight: sample weights must be non-negative; data row 2",
+            "bad.csv, data row 2: --sample-weight: column 'w' holds a negative "
+            "sample weight",
         ),
         (
             ["y", "p"],
@@ -332,19 +349,10 @@ FIELD_LIMIT = 131_072
     [
         (
             b'y,p\n0,0\n1,"1\n1,0\n',
-            "bad.csv, line 3: unexpected end of data; "
-            "the row runs on to line 4: is a quote unmatched?",
+            "bad.csv, line 3: a quoted value is not closed as it should be: "
+            "is a quote unmatched?",
         ),
-        (b'y,p\n0,"0"x\n', "bad.csv, line 2: ',' expected after '\"'"),
-        (
-            b"y,p\n0," + b"1" * (FIELD_LIMIT + 1) + b"\n1,1\n",
-            f"bad.csv, line 2: field larger than field limit ({FIELD_LIMIT})",
-        ),
-        (
-            b'y,p\n0,"1\n' + b"1,1\n" * FIELD_LIMIT,
-            f"bad.csv, line 2: field larger than field limit ({FIELD_LIMIT}); "
-            "the row runs on to line",
-        ),
+        (b'y,p\n0,"0"x\n', "bad.csv, line 2: a quoted value is not closed"),
         (
             b"y,p\n0,1\n1,1,1\n",
             "bad.csv, line 3: expected 2 fields as in the header, found 3 "
@@ -356,17 +364,17 @@ FIELD_LIMIT = 131_072
         ),
         (
             b"y,p\n0,1\n1,\xe9\n",
-            "bad.csv, line 3: not utf-8 text (byte 0xe9 cannot be decoded); "
+            "bad.csv, line 3: not utf-8 text; "
             "save it as UTF-8, or name its encoding with --encoding",
         ),
-        (b"\xfe\xffy\x00", "bad.csv, line 1: not utf-8 text (byte 0xfe"),
+        (b"\xfe\xffy\x00", "bad.csv, line 1: not utf-8 text: it starts with a UTF-16"),
         (
             gzip.compress(b"y,p\n0,1\n1,1\n")[:-6],
             "bad.csv looks gzip-compressed but cannot be decompressed",
         ),
         (
             "y,p\n0,1\n".encode("utf-16"),
-            "bad.csv, line 1: not utf-8 text (byte 0xff cannot be decoded); "
+            "bad.csv, line 1: not utf-8 text: "
             "it starts with a UTF-16 byte order mark: add --encoding utf-16",
         ),
         (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\x21\x00\xd8", "a ZIP archive"),
@@ -378,8 +386,6 @@ FIELD_LIMIT = 131_072
     ids=[
         "unclosed-quote",
         "text-after-quote",
-        "long-field",
-        "stray-quote-long-file",
         "long-row",
         "short-row",
         "latin-1",
@@ -413,12 +419,6 @@ def test_report_long_field_subprocess_has_no_traceback(tmp_path):
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"sklearn-balanced: error: {path}, line 2: ")
-
-
-def test_read_table_skips_blank_lines_and_byte_order_mark(tmp_path):
-    path = tmp_path / "blank.csv"
-    path.write_bytes(b'\xef\xbb\xbf\n y ,p\r\n\r\n0,"a,b"\r\n,\r\n1,\n')
-    assert read_table(path) == {"y": ["0", "1"], "p": ["a,b", ""]}
 
 
 def test_report_parquet_duplicate_column(tmp_path, capsys):
@@ -466,19 +466,19 @@ def test_report_reads_its_files_only_through_count_files(tmp_path, capsys, monke
 
     monkeypatch.setattr(report_module, "count_files", count)
     path = write_csv(tmp_path / "p.csv", ["y", "p"], [[0, 0]])
-    args = ["--y-true", "y", "--y-pred", "p", "--format", "json", "--quiet"]
+    args = ["--y-true", "y", "--y-pred", "p", "--format", "json", "--threads", "1"]
     assert main(["report", str(path), *args]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(
         json.dumps(summarise_counts(counted))
     )
     [(paths, options)] = calls
-    assert paths == [path]
+    assert paths == [str(path)]
     assert {name: options[name] for name in ("y_true", "y_pred", "score")} == {
         "y_true": "y",
         "y_pred": "p",
         "score": None,
     }
-    assert (options["dask"], options["scheduler"]) == (False, None)
+    assert (options["threads"], options["memory_limit"]) == (1, None)
 
 
 def test_report_tsv_string_labels_and_pos_label(tmp_path, capsys):
@@ -552,9 +552,9 @@ def test_report_parquet_missing_value(tmp_path, capsys):
         capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p"]
     )
     assert status == 2
-    assert "--y-pred: 1 missing value(s) (NaN or empty) in data row(s) 3" in err
-    columns = read_table(path)
-    assert columns == {"y": ["0", "1", "1", "0"], "p": ["0.0", "1.0", "", "0.0"]}
+    assert (
+        "data.parquet, row group 0, row 3: --y-pred: column 'p' holds a missing" in err
+    )
 
 
 def test_report_parquet_file(tmp_path, capsys):
@@ -566,24 +566,11 @@ def test_report_parquet_file(tmp_path, capsys):
     assert "balanced accuracy           0.7500" in capsys.readouterr().out
 
 
-def test_report_parquet_without_pyarrow(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "pyarrow", None)
-    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    path = tmp_path / "data.pq"
-    path.write_bytes(b"")
-    status, _, err = _errors(
-        capsys, ["report", str(path), "--y-true", "y", "--y-pred", "p"]
-    )
-    assert status == 2
-    assert "requires pyarrow" in err
-
-
 def test_parsers():
     (labels,) = parse_labels({"--y-true": ["1", " 2 ", "-3"]})
     assert labels.dtype == np.int64
     assert labels.tolist() == [1, 2, -3]
     assert parse_labels({"--y-true": ["a", "1"]})[0].tolist() == ["a", "1"]
-    assert parse_numbers([" 1e-3", "2"], "--score").tolist() == [0.001, 2.0]
 
 
 @pytest.mark.parametrize(
@@ -708,7 +695,11 @@ def test_report_multiclass_against_sklearn(tmp_path):
         ("forced.tsv", "y;p\n0;0\n1;1\n0;1\n", ["--delimiter", "semicolon"]),
         ("comma.tsv.gz", "y,p\n0,0\n1,1\n0,1\n", ["--delimiter", ","]),
         ("tab.tsv.gz", "y\tp\n0\t0\n1\t1\n0\t1\n", []),
-        ("latin.csv", "y,p,\xe9t\xe9\n0,0,a\n1,1,b\n0,1,c\n", ["--encoding", "cp1252"]),
+        (
+            "latin.csv",
+            "y,p,\xe9t\xe9\n0,0,a\n1,1,b\n0,1,c\n",
+            ["--encoding", "latin-1"],
+        ),
     ],
 )
 def test_report_delimiters_encodings_and_gzip(tmp_path, capsys, name, content, args):
@@ -726,6 +717,9 @@ def test_report_delimiters_encodings_and_gzip(tmp_path, capsys, name, content, a
     [
         (["--delimiter", "ab"], "--delimiter: expected one character"),
         (["--encoding", "klingon"], "--encoding: unknown encoding 'klingon'"),
+        (["--encoding", "cp1252"], "--encoding: DuckDB reads UTF-8, UTF-16 and"),
+        (["--threads", "0"], "argument --threads: expected a positive integer"),
+        (["--memory-limit", "lots"], "--memory-limit: DuckDB refuses 'lots'"),
     ],
 )
 def test_report_bad_delimiter_or_encoding(tmp_path, capsys, args, message):
@@ -765,6 +759,10 @@ def test_report_keeps_quiet_when_the_interval_holds_the_score(scored_csv):
     assert "leaves out" not in result.stdout
 
 
+# Under pytest every DeprecationWarning is shown, those of matplotlib 3.8's use
+# of pyparsing 3.3 included (the oldest supported versions), which users, whose
+# filters hide DeprecationWarnings of libraries, never see.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_report_html_into_a_missing_folder_makes_it(scored_csv, tmp_path, capsys):
     page = tmp_path / "no" / "such" / "page.html"
     args = ["--y-true", "y", "--y-pred", "pred", "--html", str(page)]

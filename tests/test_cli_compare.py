@@ -114,7 +114,11 @@ def test_build_comparison_with_text_labels():
     [
         (["--y-pred-a", "nope"], None, "--y-pred-a: no column 'nope'"),
         ([], "y,new,old\n0,0,1\n0,1,0\n", "--y-true: column 'y' holds a single class"),
-        ([], "y,new,old\n0,0,1\n1,,0\n", "--y-pred-a: 1 missing value"),
+        (
+            [],
+            "y,new,old\n0,0,1\n1,,0\n",
+            "bad.csv, data row 2: --y-pred-a: column 'new' holds a missing label",
+        ),
         (["--confidence", "1.5"], None, "argument --confidence: expected a number"),
         (["--confidence", "nan"], None, "argument --confidence: expected a number"),
         (["--random-state", "-1"], None, "argument --random-state: expected an int"),

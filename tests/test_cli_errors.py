@@ -14,8 +14,8 @@ from sklearn_balanced._cli import build_parser, main
 from sklearn_balanced._cli._compare import build_comparison
 from sklearn_balanced._cli._errors import InputError
 from sklearn_balanced._cli._json import count_value, json_text
+from sklearn_balanced._cli._labels import check_not_scores
 from sklearn_balanced._cli._report_files import count_files
-from sklearn_balanced._cli._table import check_not_scores
 
 
 def _strict(text):
@@ -307,7 +307,7 @@ def test_folder_and_binary_files_are_named(tmp_path, capsys):
     folder.mkdir()
     args = ["--y-true", "y", "--y-pred-a", "a", "--y-pred-b", "b"]
     err = _one_line_error(capsys, ["compare", folder, *args])
-    assert f"{folder} is a folder" in err
+    assert f"{folder}: a directory without .parquet or .pq files" in err
     png = tmp_path / "plot.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     for command in (
@@ -322,53 +322,51 @@ def test_folder_and_binary_files_are_named(tmp_path, capsys):
     assert "NUL bytes" in err
 
 
-def test_help_names_what_parquet_needs(capsys, monkeypatch, tmp_path):
+def test_help_names_the_formats_and_parquet_errors_name_the_row_group(capsys, tmp_path):
     for command in ("report", "compare"):
         with pytest.raises(SystemExit):
             build_parser().parse_args([command, "--help"])
         help_text = " ".join(capsys.readouterr().out.split())
-        assert "Parquet too, with pyarrow installed" in help_text
+        assert "CSV/TSV file" in help_text
+        assert "Parquet file" in help_text
+        assert "--threads N" in help_text
+        assert "--memory-limit SIZE" in help_text
     parquet = pytest.importorskip("pyarrow.parquet")
     import pyarrow as pa
 
     path = tmp_path / "t.parquet"
-    parquet.write_table(
-        pa.table({"y": [0, 1, 1], "a": [0, 1, 0], "b": [0, 1, None]}), path
-    )
-    monkeypatch.setitem(sys.modules, "pandas", None)  # compare needs pyarrow only
+    table = pa.table({"y": [0, 1, 1, 0], "a": [0, 1, 0, 0], "b": [0, 1, 1, None]})
+    parquet.write_table(table, path, row_group_size=2)
     err = _one_line_error(
         capsys, ["compare", path, "--y-true", "y", "--y-pred-a", "a", "--y-pred-b", "b"]
     )
-    assert "--y-pred-b: 1 missing value(s) (NaN or empty) in data row(s) 3" in err
+    assert f"{path}, row group 1, row 4: --y-pred-b: column 'b' holds a missing" in err
 
 
 def test_broken_optional_install_shows_its_error(tmp_path, capsys, monkeypatch):
-    broken = tmp_path / "site" / "distributed"
+    broken = tmp_path / "site" / "narwhals"
     broken.mkdir(parents=True)
-    (broken / "__init__.py").write_text("raise ImportError('tornado is too old')\n")
+    (broken / "__init__.py").write_text("raise ImportError('numpy is too old')\n")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    for name in [
-        name for name in sys.modules if name.partition(".")[0] == "distributed"
-    ]:
+    for name in [name for name in sys.modules if name.partition(".")[0] == "narwhals"]:
         monkeypatch.delitem(sys.modules, name)
     path = _csv(tmp_path / "t.csv", "y,p\n0,0\n1,1\n")
-    err = _one_line_error(
-        capsys, ["report", path, "--y-true", "y", "--y-pred", "p", "--dask"]
-    )
-    assert "distributed, which is installed but cannot be imported" in err
-    assert "ImportError: tornado is too old" in err
+    err = _one_line_error(capsys, ["report", path, "--y-true", "y", "--y-pred", "p"])
+    assert "narwhals, which is installed but cannot be imported" in err
+    assert "ImportError: numpy is too old" in err
 
 
-def test_unreachable_scheduler_is_one_line(tmp_path, capsys):
-    dask = pytest.importorskip("dask")
-    pytest.importorskip("distributed")
-    path = _csv(tmp_path / "t.csv", "y,p\n0,0\n1,1\n")
-    args = ["report", path, "--y-true", "y", "--y-pred", "p"]
-    with dask.config.set({"distributed.comm.timeouts.connect": "0.2s"}):
-        err = _one_line_error(capsys, [*args, "--scheduler", "tcp://127.0.0.1:1"])
-    assert err.startswith(
-        "sklearn-balanced: error: --scheduler: cannot connect to tcp://127.0.0.1:1 ("
-    )
+@pytest.mark.parametrize("module", ["duckdb", "narwhals"])
+def test_without_the_engine_says_which_extra(tmp_path, capsys, monkeypatch, module):
+    monkeypatch.setitem(sys.modules, module, None)
+    path = _csv(tmp_path / "t.csv", "y,p,q\n0,0,0\n1,1,1\n")
+    for command in (
+        ["report", path, "--y-true", "y", "--y-pred", "p"],
+        ["compare", path, "--y-true", "y", "--y-pred-a", "p", "--y-pred-b", "q"],
+    ):
+        err = _one_line_error(capsys, command)
+        assert f"requires {module}, which is not installed" in err
+        assert 'pip install "sklearn-balanced[cli]"' in err
 
 
 def test_output_whose_reader_went_away_ends_quietly(tmp_path):

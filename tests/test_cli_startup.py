@@ -1,6 +1,6 @@
 """The command line answers ``--version``, ``--help`` and usage errors at once.
 
-They need argparse only: scikit-learn, SciPy, matplotlib and NumPy are imported
+They need argparse only: scikit-learn, SciPy, matplotlib, NumPy and DuckDB are imported
 by the command that runs, never for these answers.
 """
 
@@ -28,7 +28,7 @@ imported = sorted({module.partition(".")[0] for module in sys.modules})
 print(json.dumps({"status": status, "out": out.getvalue(), "err": err.getvalue(),
                   "imported": imported}))
 """
-HEAVY = {"matplotlib", "numpy", "scipy", "sklearn"}
+HEAVY = {"duckdb", "matplotlib", "narwhals", "numpy", "pyarrow", "scipy", "sklearn"}
 COMPARE = ["compare", "p.csv", "--y-true", "y", "--y-pred-a", "a", "--y-pred-b", "b"]
 
 

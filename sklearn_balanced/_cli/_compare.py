@@ -12,16 +12,11 @@ from sklearn_balanced._cli._json import (
     print_document,
     warn_past_float64,
 )
-from sklearn_balanced._cli._table import (
+from sklearn_balanced._cli._labels import (
     TRUE_LABELS_HINT,
     check_classes,
     check_every_class_weighs,
-    check_not_scores,
     check_predicted_among_true,
-    column,
-    parse_labels,
-    parse_weights,
-    read_table,
 )
 from sklearn_balanced.utils._plotting import count_text, difference_text
 
@@ -49,8 +44,9 @@ def build_comparison(
 
     Parameters
     ----------
-    columns : dict of str to list of str
-        The table, as returned by :func:`read_table`.
+    columns : dict of str to array-like
+        The checked columns of the table, by name: labels typed (integers or
+        text), sample weights as numbers.
 
     y_true, y_pred_a, y_pred_b : str
         Columns of the true labels and of the two models' predictions.
@@ -76,11 +72,7 @@ def build_comparison(
     Examples
     --------
     >>> from sklearn_balanced._cli._compare import build_comparison
-    >>> table = {
-    ...     "y": ["0", "0", "0", "1", "1"],
-    ...     "a": ["0", "0", "1", "1", "1"],
-    ...     "b": ["0", "0", "0", "0", "1"],
-    ... }
+    >>> table = {"y": [0, 0, 0, 1, 1], "a": [0, 0, 1, 1, 1], "b": [0, 0, 0, 0, 1]}
     >>> comparison = build_comparison(table, y_true="y", y_pred_a="a", y_pred_b="b")
     >>> round(comparison["difference"], 4), comparison["p_value"]
     (0.0833, 1.0)
@@ -88,19 +80,10 @@ def build_comparison(
     from sklearn_balanced.metrics import compare_balanced_accuracy
 
     names = {"--y-true": y_true, "--y-pred-a": y_pred_a, "--y-pred-b": y_pred_b}
-    raw = {option: column(columns, name, option) for option, name in names.items()}
-    for option, values in raw.items():
-        check_not_scores(
-            list(dict.fromkeys(value.strip() for value in values)),
-            len(values),
-            option,
-            names[option],
-            _LABEL_HINTS[option],
-        )
-    weights = None
-    if sample_weight is not None:
-        weights = parse_weights(column(columns, sample_weight, "--sample-weight"))
-    truth, pred_a, pred_b = parse_labels(raw)
+    truth, pred_a, pred_b = (np.asarray(columns[name]) for name in names.values())
+    weights = None if sample_weight is None else np.asarray(columns[sample_weight])
+    if sample_weight is not None and not weights.any():
+        raise InputError("--sample-weight: every sample weight is zero")
     classes = check_classes(np.unique(truth), y_true)
     for option, predicted in (("--y-pred-a", pred_a), ("--y-pred-b", pred_b)):
         check_predicted_among_true(
@@ -385,14 +368,17 @@ def comparison_page(comparison, *, source):
 def run_compare(args):
     """Read the table named by ``args``, print the comparison, write its page.
 
+    DuckDB reads the file and checks it (:func:`~sklearn_balanced._cli._survey.survey`,
+    as for ``report``); the three label columns (and the weights) come back
+    as NumPy arrays, typed, for the paired comparison.
+
     Parameters
     ----------
     args : argparse.Namespace
         The parsed ``compare`` command line.
     """
-    columns = read_table(args.file, delimiter=args.delimiter, encoding=args.encoding)
     comparison = build_comparison(
-        columns,
+        read_columns(args),
         y_true=args.y_true,
         y_pred_a=args.y_pred_a,
         y_pred_b=args.y_pred_b,
@@ -407,3 +393,34 @@ def run_compare(args):
         from sklearn_balanced._cli._html import write_page
 
         write_page(Path(args.html), comparison_page(comparison, source=args.file))
+
+
+def read_columns(args):
+    """The checked, typed columns of ``compare``, by name, as NumPy arrays."""
+    from sklearn_balanced._cli._files import connect, expand_sources
+    from sklearn_balanced._cli._survey import Reading, survey
+
+    columns = {
+        "--y-true": (args.y_true, False),
+        "--y-pred-a": (args.y_pred_a, False),
+        "--y-pred-b": (args.y_pred_b, False),
+    }
+    if args.sample_weight is not None:
+        columns["--sample-weight"] = (args.sample_weight, True)
+    paths = expand_sources([args.file])
+    options = {"delimiter": args.delimiter, "encoding": args.encoding}
+    with connect(threads=args.threads, memory_limit=args.memory_limit) as connection:
+        reading = Reading(connection, paths, columns, options)
+        found = survey(reading, list(columns)[:3], _LABEL_HINTS)
+        connection.execute("SET preserve_insertion_order = true")  # rows in order
+        arrays = found.typed.fetchnumpy()
+    return {
+        name: _plain(arrays[option.lstrip("-").replace("-", "_")])
+        for option, (name, _) in columns.items()
+    }
+
+
+def _plain(values):
+    """A fetched column as a plain array: text as a NumPy string array."""
+    values = np.ma.getdata(values)
+    return values.astype(str) if values.dtype == object else values

@@ -45,3 +45,21 @@ def open_probability(text):
             f"expected a number between 0 and 1 (both excluded); got {text!r}"
         )
     return value
+
+
+def positive_int(text):
+    """A ``--threads`` value: a positive integer.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._options import positive_int
+    >>> positive_int("2")
+    2
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}")
+    return value

@@ -11,7 +11,7 @@ import argparse
 
 import sklearn_balanced
 from sklearn_balanced._cli._errors import InputError
-from sklearn_balanced._cli._options import open_probability, seed
+from sklearn_balanced._cli._options import open_probability, positive_int, seed
 from sklearn_balanced.utils._interval_methods import METHODS
 
 
@@ -103,8 +103,8 @@ def add_report_parser(commands):
         help="balanced accuracy report for predictions stored in a file",
         description=(
             "Read true labels and predictions (or binary scores) from CSV/TSV "
-            "files with a header row (Parquet too, with pyarrow installed), chunk "
-            "by chunk in constant memory, and report "
+            "files with a header row or Parquet files, count them with DuckDB "
+            "(only counts come back, whatever the number of rows), and report "
             "per-class recall, balanced accuracy with its interval, adjusted "
             "balanced accuracy and accuracy. With --score, also the in-sample best "
             "threshold (optimistic: it is chosen on these data) and the balanced "
@@ -127,8 +127,8 @@ def add_report_parser(commands):
         metavar="FILE",
         nargs="+",
         help=(
-            "CSV, TSV or Parquet files, globs or directories of Parquet parts, "
-            "read chunk by chunk; delimited files may be gzip-compressed"
+            "CSV, TSV or Parquet files, globs or directories of Parquet parts; "
+            "delimited files may be gzip-compressed"
         ),
     )
     report.add_argument("--y-true", metavar="COL", required=True, help="true labels")
@@ -147,26 +147,9 @@ def add_report_parser(commands):
         report,
         html=(
             "also write the report, with figures, as one self-contained HTML page; "
-            "its figures are drawn from the same counts, so the files are still "
-            "read chunk by chunk"
+            "its figures are drawn from the same counts"
         ),
         sniffed=" among comma, semicolon, tab and |",
-    )
-    report.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress line on stderr (shown only when stderr is a terminal)",
-    )
-    cluster = report.add_mutually_exclusive_group()
-    cluster.add_argument(
-        "--dask",
-        action="store_true",
-        help="read and count the files on a local Dask cluster (one worker per core)",
-    )
-    cluster.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="read and count the files on the Dask cluster of this scheduler",
     )
 
 
@@ -177,8 +160,8 @@ def add_compare_parser(commands):
         help="is model a's balanced accuracy better than model b's? (paired)",
         description=(
             "Read true labels and the predictions of two models for the same rows "
-            "from a CSV/TSV file with a header row (Parquet too, with pyarrow "
-            "installed) and compare their balanced accuracies: the difference "
+            "from a CSV/TSV file with a header row or a Parquet file and compare "
+            "their balanced accuracies: the difference "
             "a - b with its interval, the posterior probability that a is better, "
             "and the p-value of the paired permutation test of equal balanced "
             "accuracy, with the per-class paired counts."
@@ -237,7 +220,10 @@ def add_compare_parser(commands):
 
 
 def _add_output_and_reading_options(command, *, html, sniffed=""):
-    """Add ``--format``, ``--html``, ``--delimiter`` and ``--encoding`` to ``command``.
+    """Add the output options and the reading options to ``command``.
+
+    ``--format``, ``--html``, ``--delimiter``, ``--encoding``, ``--threads``
+    and ``--memory-limit``.
 
     ``html`` is the help of ``--html``; ``sniffed`` ends the sentence that says how
     the delimiter is sniffed from the header.
@@ -261,5 +247,22 @@ def _add_output_and_reading_options(command, *, html, sniffed=""):
         "--encoding",
         metavar="ENC",
         default="utf-8",
-        help="text encoding of a delimited file (default: %(default)s)",
+        help=(
+            "text encoding of a delimited file: utf-8, utf-16 or latin-1 "
+            "(default: %(default)s)"
+        ),
+    )
+    command.add_argument(
+        "--threads",
+        metavar="N",
+        type=positive_int,
+        help="threads DuckDB reads and counts with (default: the cores, at most 4)",
+    )
+    command.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help=(
+            "memory DuckDB may hold before it spills to a temporary folder, "
+            "such as 500MB or 4GB (default: 1GB)"
+        ),
     )

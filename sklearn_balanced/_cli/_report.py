@@ -5,23 +5,19 @@ the reading, over the counting driver of :mod:`._report_counts`) and prints the
 report of the counts (:mod:`._report_summary`).
 """
 
-import sys
 from functools import partial
 
 from sklearn_balanced._cli._json import print_document
-from sklearn_balanced._cli._progress import Progress
 from sklearn_balanced._cli._report_files import count_files
 from sklearn_balanced._cli._report_summary import format_report, summarise_counts
-from sklearn_balanced._cli._stream import expand_sources
 
 
 def print_report(args):
     """Count the files named by ``args`` and print their report as text or JSON.
 
-    The files are read chunk by chunk into counts, or with ``--dask`` or
-    ``--scheduler`` partition by partition on a Dask cluster
-    (:func:`~sklearn_balanced._cli._report_files.count_files`), in memory
-    independent of their number of rows.
+    DuckDB reads and counts the files
+    (:func:`~sklearn_balanced._cli._report_files.count_files`): only counts
+    come back, whatever the number of rows.
 
     Returns
     -------
@@ -33,7 +29,7 @@ def print_report(args):
         ``--html`` are drawn from.
     """
     counted = count_files(
-        expand_sources(args.file),
+        args.file,
         y_true=args.y_true,
         y_pred=args.y_pred,
         score=args.score,
@@ -41,9 +37,8 @@ def print_report(args):
         sample_weight=args.sample_weight,
         delimiter=args.delimiter,
         encoding=args.encoding,
-        dask=args.dask,
-        scheduler=args.scheduler,
-        progress=Progress(enabled=not args.quiet and sys.stderr.isatty()),
+        threads=args.threads,
+        memory_limit=args.memory_limit,
     )
     report = summarise_counts(counted)
     text = partial(format_report, source=", ".join(args.file))

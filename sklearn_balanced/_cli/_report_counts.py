@@ -1,53 +1,36 @@
-"""The counting driver of the ``report`` sub-command: chunks to mergeable counts.
+"""The counting of the ``report`` sub-command: the engine's counts of the files.
 
-:func:`count_source` counts the chunks of any source (files on this machine,
-partitions on a Dask cluster) into a :class:`ReportCounts`, whatever the rows:
-the labels are typed and the classes found from every chunk, and the best
-threshold of binary scores is made exact in bounded memory.
+:func:`count_survey` counts what :func:`~sklearn_balanced._cli._survey.survey`
+found and checked into a :class:`ReportCounts`: without weights, the confusion
+counts are those of the survey's groups (no further pass over the files); with
+weights they are one grouped query of the engine
+(:meth:`ConfusionCounts.from_frame`), and the counts of binary scores, exact
+at the best threshold, are :meth:`ScoreCounts.from_frame`'s.
 """
 
-import copy
-import operator
 from dataclasses import dataclass
-from functools import partial
-from typing import NamedTuple
 
 import numpy as np
 
-from sklearn_balanced._cli._chunk_columns import (
-    chunk_labels,
-    chunk_numbers,
-    chunk_weights,
-    float_or_none,
-    label_values,
-    typed_labels,
-)
 from sklearn_balanced._cli._errors import InputError
-from sklearn_balanced._cli._table import (
+from sklearn_balanced._cli._labels import (
     TRUE_LABELS_HINT,
-    _is_canonical_int64,
     check_classes,
     check_every_class_weighs,
-    check_not_scores,
     check_predicted_among_true,
-    parse_labels,
 )
+from sklearn_balanced._cli._survey import DEFAULT_THRESHOLD
 from sklearn_balanced.metrics import ConfusionCounts, ScoreCounts
 from sklearn_balanced.utils._encode import codes_in, default_pos_label
 
-DEFAULT_THRESHOLD = 0.5
+#: Bins of the score counts: exact per distinct score up to this many distinct
+#: scores, and beyond it exact at the best threshold by further engine passes.
+SCORE_BINS = 1 << 20
 #: What to do about a label column that holds no labels, by option.
 LABEL_HINTS = {
     "--y-true": TRUE_LABELS_HINT,
     "--y-pred": "use --score for a column of scores",
 }
-#: Bins of the counting pass over the scores of files: ``ScoreCounts(max_bins=)``
-#: bins line up in every chunk; the pass after it is exact where the optimum may be.
-SCORE_BINS = 1 << 16
-#: Bins of each pass over the scores of the bins that may hold the best
-#: threshold: exact when they hold fewer distinct scores, otherwise another
-#: pass follows, so that memory stays bounded whatever the number of rows.
-REFINE_BINS = 1 << 19
 
 
 def _resolve_pos_label(pos_label, classes):
@@ -73,6 +56,14 @@ def _resolve_pos_label(pos_label, classes):
             + ", ".join(map(str, classes.tolist()))
         )
     return matches[0]
+
+
+def float_or_none(text):
+    """``float(text)``, or None where ``text`` is not a number."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _binary_positive(classes, pos_label):
@@ -110,224 +101,106 @@ class ReportCounts:
     positive: object = None
 
 
-def count_source(source, *, y_true, y_pred, score, pos_label, sample_weight):
-    """Count a source of chunks: each chunk apart, the statistics merged.
-
-    Whether all labels are integers or all text, by the rule of
-    :func:`~sklearn_balanced._cli._table.parse_labels`, depends on every label
-    (a chunk alone cannot tell), and so do the classes. The first chunk gives
-    guesses of these, which one pass over every chunk checks while it counts
-    (the scores in the ``SCORE_BINS`` bins of :class:`ScoreCounts`, which line
-    up in all chunks) and gathers the distinct labels. Where a guess was wrong,
-    a second pass counts again with what the first found. Where the bins leave
-    the best threshold uncertain, a pass counts the scores of the bins that may
-    hold it (:meth:`ScoreCounts.refine`) in at most ``REFINE_BINS`` bins:
-    exactly when they are fewer, otherwise a further pass follows.
+def count_survey(survey, *, y_true, y_pred=None, pos_label=None, weighted=False):
+    """Count the files of a report, as checked and typed by the survey.
 
     Parameters
     ----------
-    source : FileSource or DaskSource
-        Its ``reduce(columns, function, combine, stage)`` applies ``function``
-        to every chunk holding ``columns`` (option to column name) and merges
-        the results with ``combine``, in row order; its ``first(columns,
-        function)`` applies ``function`` to the first chunk.
-    y_true, y_pred, score, pos_label, sample_weight : str or None
-        As for :func:`~sklearn_balanced._cli._report_files.count_files`.
+    survey : Survey
+        The answer of :func:`~sklearn_balanced._cli._survey.survey`, with the
+        options ``--y-true`` and ``--y-pred`` (or ``--score``).
+    y_true, y_pred : str or None
+        The columns, for messages; ``y_pred`` None for ``--score``.
+    pos_label : str, default=None
+        Positive class for ``--score``, as text.
+    weighted : bool, default=False
+        Whether the relation has a ``sample_weight`` column.
 
     Returns
     -------
     counted : ReportCounts
         The counts.
     """
-    labels = {"--y-true": y_true}
-    if score is None:
-        labels["--y-pred"] = y_pred
-    columns = {**labels, "--score": score, "--sample-weight": sample_weight}
-    columns = {option: name for option, name in columns.items() if name is not None}
-    guess = source.first(columns, partial(_guess, columns=columns, pos_label=pos_label))
-    count = partial(_chunk_counts, columns=columns, guess=guess)
-    counted = source.reduce(columns, count, _add, "counting")
-    parsed = parse_labels(
-        {option: list(values) for option, values in counted.distinct.items()}
-    )
-    classes = check_classes(np.unique(parsed[0]), y_true)
-    if score is None:
+    classes = check_classes(survey.distinct("--y-true"), y_true)
+    truth = survey.groups["--y-true"]
+    rows = survey.groups["n"]
+    if y_pred is not None:
+        predicted = survey.groups["--y-pred"]
         check_predicted_among_true(
-            classes, parsed[1], "--y-pred", y_pred, LABEL_HINTS["--y-pred"]
+            classes, predicted, "--y-pred", y_pred, LABEL_HINTS["--y-pred"]
         )
-    positive = None if score is None else _binary_positive(classes, pos_label)
-    if counted.error is not None:
-        raise counted.error
-    found = _Guess(parsed[0].dtype.kind)
-    if score is not None:
-        found = _Guess(found.kind, classes, positive)
-    if counted.counts is None or not _same_guess(guess, found):
-        count = partial(_chunk_counts, columns=columns, guess=found)
-        counted = source.reduce(columns, count, _add, "counting again")
-        if counted.error is not None:
-            raise counted.error
-        guess = found
-    counts, scores = counted.counts, counted.scores
-    _check_counted_weights(counts, classes, sample_weight)
-    while scores is not None and not scores.exact:
-        refine = partial(
-            _chunk_refined,
-            empty=scores.refine(max_bins=REFINE_BINS),
-            columns=columns,
-            kind=guess.kind,
-            positive=positive,
-        )
-        scores = source.reduce(columns, refine, operator.add, "refining the threshold")
-    return ReportCounts(counts, classes, counted.n_samples, scores, positive)
-
-
-@dataclass(frozen=True)
-class _Guess:
-    """What counting a chunk needs to know of all chunks, guessed or found.
-
-    Attributes
-    ----------
-    kind : str
-        "i" if the labels are integers, else "U" (text).
-    classes : ndarray of shape (2,) or None
-        With ``--score``, the two classes (None: unknown).
-    positive : scalar or None
-        With ``--score``, the positive class (None: unknown).
-    """
-
-    kind: str
-    classes: np.ndarray | None = None
-    positive: object = None
-
-
-def _guess(chunk, columns, pos_label):
-    """The :class:`_Guess` of the first chunk: its kind of labels and classes."""
-    options = [option for option in ("--y-true", "--y-pred") if option in columns]
-    keys = [label_values(chunk, columns[option], option)[0] for option in options]
-    texts = {str(key) for values in keys for key in values}
-    kind = "i" if all(map(_is_canonical_int64, texts)) else "U"
-    if "--score" not in columns:
-        return _Guess(kind)
-    classes = np.unique(typed_labels(keys[0], kind))
-    try:
-        positive = _binary_positive(classes, pos_label)
-    except InputError:
-        return _Guess(kind)
-    return _Guess(kind, classes, positive)
-
-
-def _same_guess(guess, found):
-    """Whether counts made with ``guess`` are those ``found`` asks for."""
-    if guess.kind != found.kind or guess.positive != found.positive:
-        return False
-    if found.classes is None or guess.classes is None:
-        return found.classes is guess.classes
-    return bool(np.array_equal(guess.classes, found.classes))
-
-
-class _Counted(NamedTuple):
-    """What one pass over chunks gathers.
-
-    ``counts`` and ``scores`` are None where a chunk did not match the guess
-    (``scores`` also without ``--score``); ``error`` is the first chunk's error
-    of its sample weights, raised once the labels are checked.
-    """
-
-    distinct: dict
-    counts: ConfusionCounts | None
-    scores: ScoreCounts | None
-    n_samples: int
-    error: InputError | None
-
-
-def _chunk_counts(chunk, columns, guess):
-    """The :class:`_Counted` of one chunk, counted as ``guess`` says.
-
-    The distinct labels are text, in order of rows.
-    """
-    labels = {}
-    for option in ("--y-true", "--y-pred"):
-        if option in columns:
-            labels[option] = label_values(chunk, columns[option], option)
-            check_not_scores(
-                list(map(str, labels[option][0])),
-                chunk.n_rows,
-                option,
-                columns[option],
-                LABEL_HINTS[option],
-                where=f"{chunk.path}: ",
-            )
-    distinct = {
-        option: dict.fromkeys(map(str, keys)) for option, (keys, _) in labels.items()
-    }
-    scores = None
-    if "--score" in columns:
-        scores = chunk_numbers(chunk, columns["--score"], "--score")
-    counted = _Counted(distinct, None, None, chunk.n_rows, None)
-    weights = None
-    if "--sample-weight" in columns:
-        try:
-            weights = chunk_weights(chunk, columns["--sample-weight"])
-        except InputError as error:
-            return counted._replace(error=error)
-    texts = {str(key) for keys, _ in labels.values() for key in keys}
-    if guess.kind == "i" and not all(map(_is_canonical_int64, texts)):
-        return counted
-    keys, codes = labels["--y-true"]
-    truth = typed_labels(keys, guess.kind)
-    if scores is None:
-        keys, codes_pred = labels["--y-pred"]
-        predicted = typed_labels(keys, guess.kind)[codes_pred]
-        counts = ConfusionCounts().update(truth[codes], predicted, weights)
-        return counted._replace(counts=counts)
-    if guess.classes is None or not np.isin(truth, guess.classes).all():
-        return counted
-    positive, classes = guess.positive, guess.classes
+        if weighted:
+            counts = _engine(ConfusionCounts.from_frame, survey.typed, "y_pred")
+        else:
+            counts = _counts_of_groups(truth, predicted, rows)
+        _check_counted_weights(counts, classes, weighted)
+        return ReportCounts(counts, classes, survey.n_samples)
+    positive = _binary_positive(classes, pos_label)
     negative = classes[0] if positive == classes[1] else classes[1]
-    predicted = np.where(scores >= DEFAULT_THRESHOLD, positive, negative)
-    counts = ConfusionCounts().update(truth[codes], predicted, weights)
-    binned = ScoreCounts(max_bins=SCORE_BINS).update(
-        truth[codes], scores, pos_label=positive, sample_weight=weights
-    )
-    return counted._replace(counts=counts, scores=binned)
-
-
-def _union(first, second):
-    """The distinct labels of two parts, the first part's first."""
-    return {option: {**values, **second[option]} for option, values in first.items()}
-
-
-def _add(first, second):
-    """What two parts gather, together (the first part's error first)."""
-    counts, scores = (
-        None if one is None or other is None else one + other
-        for one, other in zip(first[1:3], second[1:3], strict=True)
-    )
-    return _Counted(
-        _union(first.distinct, second.distinct),
-        counts,
-        scores,
-        first.n_samples + second.n_samples,
-        first.error or second.error,
-    )
-
-
-def _chunk_refined(chunk, empty, columns, kind, positive):
-    """The score counts of a chunk, by a copy of the refined ``empty`` counts."""
-    weights = None
-    if "--sample-weight" in columns:
-        weights = chunk_weights(chunk, columns["--sample-weight"])
-    return copy.copy(empty).update(
-        chunk_labels(chunk, columns["--y-true"], "--y-true", kind),
-        chunk_numbers(chunk, columns["--score"], "--score"),
+    if weighted:
+        at_threshold = survey.typed.query(
+            "typed",
+            "SELECT y_true, CASE WHEN score >= "
+            f"{DEFAULT_THRESHOLD} THEN {_sql_value(positive)} ELSE "
+            f"{_sql_value(negative)} END AS y_pred, sample_weight FROM typed",
+        )
+        counts = _engine(ConfusionCounts.from_frame, at_threshold, "y_pred")
+    else:
+        high = survey.groups["high"]
+        counts = _counts_of_groups(
+            np.concatenate([truth, truth]),
+            np.repeat(np.array([positive, negative]), truth.shape[0]),
+            np.concatenate([high, rows - high]),
+        )
+    _check_counted_weights(counts, classes, weighted)
+    scores = _engine(
+        ScoreCounts.from_frame,
+        survey.typed,
+        "score",
         pos_label=positive,
-        sample_weight=weights,
+        max_bins=SCORE_BINS,
     )
+    return ReportCounts(counts, classes, survey.n_samples, scores, positive)
 
 
-def _check_counted_weights(counts, classes, sample_weight):
+def _counts_of_groups(truth, predicted, rows):
+    """The confusion counts of groups of rows: ``rows[i]`` of each label pair ``i``.
+
+    Without weights, the counts of the files are those of the survey's groups:
+    no further pass over the files.
+    """
+    labels = np.union1d(truth, predicted)
+    matrix = np.zeros((labels.shape[0],) * 2, dtype=np.int64)
+    np.add.at(matrix, (codes_in(truth, labels), codes_in(predicted, labels)), rows)
+    return ConfusionCounts.from_confusion_matrix(matrix, labels=labels)
+
+
+def _engine(from_frame, relation, column, **options):
+    """``from_frame`` of the typed relation; its ValueErrors as InputErrors."""
+    weight = "sample_weight" if "sample_weight" in relation.columns else None
+    try:
+        return from_frame(
+            relation,
+            y_true="y_true",
+            sample_weight=weight,
+            **{column: column},
+            **options,
+        )
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _sql_value(label):
+    """A label as a SQL literal of its type."""
+    label = label.item() if isinstance(label, np.generic) else label
+    if isinstance(label, str):
+        return "'" + label.replace("'", "''") + "'"
+    return repr(label)
+
+
+def _check_counted_weights(counts, classes, weighted):
     """Raise unless some weight is positive and every class weighs something."""
-    if sample_weight is not None and not counts.confusion_matrix.any():
+    if weighted and not counts.confusion_matrix.any():
         raise InputError("--sample-weight: every sample weight is zero")
     check_every_class_weighs(classes, class_support(counts, classes) != 0)
 
