@@ -12,6 +12,10 @@ __getattr__, __dir__, __all__ = attach(
             "balanced_error_rate",
             "per_class_recall",
         ),
+        "sklearn_balanced.metrics._by_group": (
+            "GroupedBalancedAccuracy",
+            "balanced_accuracy_by",
+        ),
         "sklearn_balanced.metrics._compare": (
             "BalancedAccuracyComparison",
             "compare_balanced_accuracy",
@@ -19,6 +23,7 @@ __getattr__, __dir__, __all__ = attach(
         ),
         "sklearn_balanced.metrics._confusion_counts": ("ConfusionCounts",),
         "sklearn_balanced.metrics._curve": ("BalancedAccuracyCurve",),
+        "sklearn_balanced.metrics._grouped_counts": ("GroupedConfusionCounts",),
         "sklearn_balanced.metrics._interval": (
             "BalancedAccuracyInterval",
             "balanced_accuracy_interval_from_confusion_matrix",
@@ -37,6 +42,7 @@ __getattr__, __dir__, __all__ = attach(
             "balanced_accuracy_scorer",
             "make_balanced_accuracy_scorer",
         ),
+        "sklearn_balanced.metrics._time_windows": ("time_windows",),
     },
 )
 del attach  # not a public name

@@ -14,6 +14,11 @@ closed form, so it is computed numerically on a lattice:
    a kernel of width ``h``: quantiles are accurate to second order in ``h``.
 2. The sum lives on the same lattice; its probabilities are the convolution of
    the components', computed with one real FFT of the summed length.
+
+Both steps are batched (:func:`discretize_beta`, :func:`lattice_sums`): the
+drop probabilities of :mod:`sklearn_balanced.metrics._drift` discretise the
+components of thousands of sums, and convolve them, in a few NumPy calls; a
+single law is the batch of one.
 3. The step ``h`` is chosen so that the total number of lattice nodes is fixed
    (about ``n_nodes``), whatever the counts: the cost does not grow with the
    class sizes, and a wide component (few observations) and a narrow one (a
@@ -81,38 +86,31 @@ class LatticeDistribution(NamedTuple):
     mass: np.ndarray
 
 
-def _incomplete_beta_step(alpha, beta, x):
-    """Return ``x**alpha * (1 - x)**beta / (alpha * B(alpha, beta))``."""
-    with np.errstate(divide="ignore"):
-        log_value = (
-            special.xlogy(alpha, x)
-            + special.xlog1py(beta, -x)
-            - np.log(alpha)
-            - special.betaln(alpha, beta)
-        )
-    return np.exp(log_value)
-
-
 def discretize_beta(alpha, beta, first, last, step, loc=0.0, scale=1.0):
-    """Mean-preserving discretisation of ``loc + scale * Beta(alpha, beta)``.
+    """Mean-preserving discretisation of ``loc + scale * Beta(alpha, beta)``, batched.
+
+    Every argument is a float or an array; they broadcast together to the shape
+    ``laws`` of the set of variables discretised at once.
 
     Parameters
     ----------
-    alpha, beta : float
+    alpha, beta : float or ndarray
         Positive shape parameters.
-    first, last : int
-        Indices of the first and last lattice nodes ``j * step`` to use; the
-        window ``[first * step, last * step]`` must hold (almost) all the mass.
-    step : float
-        Lattice step.
-    loc, scale : float or ndarray of shape (n_laws, 1), default=0.0 and 1.0
-        Location and positive scale of the variable; a column of each
-        discretises ``n_laws`` variables at once, one per row.
+    first, last : int or ndarray of int
+        Indices of the first and last lattice nodes ``j * step`` of every variable
+        (``last >= first``); the window ``[first * step, last * step]`` must hold
+        (almost) all the mass, the rest being given to its end nodes.
+    step : float or ndarray
+        Lattice step of every variable.
+    loc, scale : float or ndarray, default=0.0 and 1.0
+        Location and positive scale of every variable.
 
     Returns
     -------
-    mass : ndarray of shape (last - first + 1,) or (n_laws, last - first + 1)
-        Node probabilities with sum one and the exact mean of every law.
+    mass : ndarray of shape (*laws, max(last - first) + 1)
+        Probabilities of every variable's nodes ``(first + i) * step``, zero past
+        its ``last``: sum one and the exact mean (a window of one node takes the
+        whole mass).
 
     Examples
     --------
@@ -121,32 +119,76 @@ def discretize_beta(alpha, beta, first, last, step, loc=0.0, scale=1.0):
     >>> mass = discretize_beta(2.0, 2.0, 0, 4, 0.25)
     >>> round(float(mass @ (np.arange(5) * 0.25)), 12)
     0.5
+    >>> discretize_beta([2.0, 1.0], [2.0, 3.0], 0, [4, 2], 0.25).shape
+    (2, 5)
     """
-    nodes = np.arange(first, last + 1) * step
+    laws = np.broadcast_arrays(alpha, beta, first, last, step, loc, scale)
+    shape = laws[0].shape
+    alpha, beta, first, last, step, loc, scale = (x.ravel() for x in laws)
+    # The nodes of all the laws in one flat array, law after law (no padding);
+    # arrays of that size are updated in place: fresh ones cost page faults.
+    count = last - first + 1
+    start = np.cumsum(count) - count
+    end = start + count - 1
+    size = int(np.sum(count))
+    node_step, node_loc = np.repeat(step, count), np.repeat(loc, count)
+    nodes = np.arange(size, dtype=np.float64)
+    nodes += np.repeat(first - start, count)
+    nodes *= node_step
+    edges = nodes - node_loc
     with np.errstate(over="ignore"):
-        edges = np.clip((nodes - loc) / scale, 0.0, 1.0)
+        edges /= np.repeat(scale, count)
+    np.clip(edges, 0.0, 1.0, out=edges)
     # Only nodes inside the support need the incomplete Beta function.
     inside = (edges > 0.0) & (edges < 1.0)
+    n_inside = np.add.reduceat(inside, start, dtype=np.intp) if size else count
+
+    def per_inside(values):
+        return np.repeat(values, n_inside)
+
+    a, b, x = per_inside(alpha), per_inside(beta), edges[inside]
     cdf = (edges >= 1.0).astype(np.float64)
-    cdf[inside] = special.betainc(alpha, beta, edges[inside])
-    # I_x(alpha + 1, beta) = I_x(alpha, beta) - x^a (1 - x)^b / (a B(a, b)), so the
-    # partial first moments need no second incomplete Beta evaluation.
+    cdf[inside] = special.betainc(a, b, x)
+    # I_x(a + 1, b) = I_x(a, b) - x^a (1 - x)^b / (a B(a, b)), so the partial
+    # first moments need no second incomplete Beta evaluation.
     cdf_next = cdf.copy()
-    cdf_next[inside] -= _incomplete_beta_step(alpha, beta, edges[inside])
-    # Tail mass outside the window is assigned to the end cells.
-    cdf[..., 0], cdf[..., -1] = 0.0, 1.0
-    cdf_next[..., 0], cdf_next[..., -1] = 0.0, 1.0
+    with np.errstate(divide="ignore"):
+        cdf_next[inside] -= np.exp(
+            special.xlogy(a, x)
+            + special.xlog1py(b, -x)
+            - per_inside(np.log(alpha))
+            - per_inside(special.betaln(alpha, beta))
+        )
+    # Tail mass outside every window is assigned to its end cells.
+    for values in (cdf, cdf_next):
+        values[start] = 0.0
+        values[end] = 1.0
+    # Cells join the neighbouring nodes of one law.
     cell_mass = np.diff(cdf)
+    cell_mass[end[:-1]] = 0.0
     # Each cell's first moment about its left node, from the partial moments.
-    cell_moment = (loc - nodes[:-1]) * cell_mass + scale * (
-        alpha / (alpha + beta)
-    ) * np.diff(cdf_next)
+    cell_moment = node_loc[:-1] - nodes[:-1]
+    cell_moment *= cell_mass
+    moment_next = np.diff(cdf_next)
+    moment_next *= np.repeat(scale * (alpha / (alpha + beta)), count)[:-1]
+    cell_moment += moment_next
     # Share of each cell's mass sent to its right node, from the cell's mean.
-    to_right = np.clip(cell_moment / step, 0.0, cell_mass)
-    mass = np.zeros(cdf.shape)
-    mass[..., 1:] += to_right
-    mass[..., :-1] += cell_mass - to_right
-    return mass
+    cell_moment /= node_step[:-1]
+    to_right = np.clip(cell_moment, 0.0, cell_mass, out=cell_moment)
+    flat = np.zeros(size)
+    flat[1:] += to_right
+    cell_mass -= to_right
+    flat[:-1] += cell_mass
+    # A window of one node takes the whole mass.
+    flat[start[count == 1]] = 1.0
+    width = int(np.max(count, initial=1))
+    if np.all(count == width):
+        return flat.reshape(*shape, width)
+    position = np.arange(size)
+    position += np.repeat(np.arange(count.shape[0]) * width - start, count)
+    mass = np.zeros(count.shape[0] * width)
+    mass[position] = flat
+    return mass.reshape(*shape, width)
 
 
 def _window(alpha, beta, tail=TAIL):
@@ -215,17 +257,55 @@ def beta_average_distribution(alpha, beta, *, n_nodes=N_NODES):
     >>> round(float(lattice_ppf(law, 0.5)), 4)
     0.8289
     """
+    (law,) = beta_average_distributions(
+        np.asarray(alpha, dtype=np.float64)[np.newaxis],
+        np.asarray(beta, dtype=np.float64)[np.newaxis],
+        n_nodes=n_nodes,
+    )
+    return law
+
+
+def beta_average_distributions(alpha, beta, *, n_nodes=N_NODES):
+    """:func:`beta_average_distribution` of every row of shape parameters, batched.
+
+    The lattices of all the rows are discretised and summed together: the
+    laws are those of :func:`beta_average_distribution` row by row, for less
+    overhead per row.
+
+    Parameters
+    ----------
+    alpha, beta : array-like of shape (n_rows, n_components)
+        Positive shape parameters of the independent Beta variables of every
+        row.
+    n_nodes : int, default=16384
+        Approximate total number of lattice nodes of a row.
+
+    Returns
+    -------
+    distributions : list of LatticeDistribution
+        The law of the mean of every row's variables.
+
+    Examples
+    --------
+    >>> from sklearn_balanced.metrics._beta_average import (
+    ...     beta_average_distributions,
+    ...     lattice_ppf,
+    ... )
+    >>> laws = beta_average_distributions(
+    ...     [[40.0, 46.0], [4.0, 5.0]], [[12.0, 6.0], [2.0, 1.0]]
+    ... )
+    >>> [round(float(lattice_ppf(law, 0.5)), 4) for law in laws]
+    [0.8289, 0.7606]
+    """
     alpha = np.asarray(alpha, dtype=np.float64)
     beta = np.asarray(beta, dtype=np.float64)
     low, high = _window(alpha, beta)
     width = np.maximum(high - low, np.finfo(np.float64).tiny)
-    step = float(width.sum() / n_nodes)
-    first, last = _lattice_span(low, high, step)
-    masses = [
-        discretize_beta(a, b, f, la, step)
-        for a, b, f, la in zip(alpha, beta, first, last, strict=True)
-    ]
-    return _lattice_average(masses, first, step)
+    step = width.sum(axis=1) / n_nodes
+    first, last = _lattice_span(low, high, step[:, np.newaxis])
+    mass = discretize_beta(alpha, beta, first, last, step[:, np.newaxis])
+    laws = lattice_sums(list(np.moveaxis(mass, 1, 0)), first, last, step)
+    return [_mean_law(law, alpha.shape[1]) for law in laws]
 
 
 def dirichlet_difference_distribution(a, b, c, *, resolution=RESOLUTION):
@@ -276,7 +356,7 @@ def dirichlet_difference_distribution(a, b, c, *, resolution=RESOLUTION):
         min(float(np.sqrt(np.mean(variance)) / resolution), MAX_STEP),
         widest / MAX_COMPONENT_NODES,
     )
-    masses, first = zip(
+    masses, first, last = zip(
         *(
             _difference_masses(*parameters, step)
             for parameters in zip(
@@ -292,7 +372,10 @@ def dirichlet_difference_distribution(a, b, c, *, resolution=RESOLUTION):
         ),
         strict=True,
     )
-    return _lattice_average(masses, np.array(first), step)
+    (law,) = lattice_sums(
+        [mass[np.newaxis] for mass in masses], [first], [last], [step]
+    )
+    return _mean_law(law, len(masses))
 
 
 def _difference_masses(a, b, c, s_low, s_high, v_low, v_high, step):
@@ -310,8 +393,8 @@ def _difference_masses(a, b, c, s_low, s_high, v_low, v_high, step):
     -------
     mass : ndarray
         Probabilities of the nodes ``(first + i) * step``.
-    first : int
-        Index of the first node.
+    first, last : int
+        Indices of the first and last nodes.
     """
     mean, total = a / (a + b), a + b
     spread = np.sqrt(
@@ -323,7 +406,6 @@ def _difference_masses(a, b, c, s_low, s_high, v_low, v_high, step):
     s_nodes = np.arange(s_first, s_last + 1)[s_mass > 0] * s_step
     corners = np.outer(s_nodes[[0, -1]], [v_low, v_high])
     first, last = _lattice_span(corners.min(), corners.max(), step)
-    s_nodes = s_nodes[:, np.newaxis]
     conditional = discretize_beta(
         a,
         b,
@@ -333,39 +415,60 @@ def _difference_masses(a, b, c, s_low, s_high, v_low, v_high, step):
         loc=-s_nodes,
         scale=np.maximum(2.0 * s_nodes, np.finfo(np.float64).tiny),
     )
-    return s_mass[s_mass > 0] @ conditional, int(first)
+    return s_mass[s_mass > 0] @ conditional, int(first), int(last)
 
 
-def _lattice_average(masses, first, step):
-    """Law of the mean of independent lattice variables, by FFT convolution.
+def lattice_sums(masses, first, last, step):
+    """Laws of the sums of independent lattice variables, one per row, by FFT.
 
     Parameters
     ----------
-    masses : sequence of ndarray
-        Probabilities of every variable on its nodes ``(first[k] + i) * step``.
-    first : ndarray of shape (n_components,) of int
-        Index of every variable's first node.
-    step : float
-        The common lattice step.
+    masses : sequence of n_components ndarray of shape (n_rows, n_nodes)
+        Probabilities of component ``k`` of row ``r`` on its nodes
+        ``(first[r, k] + i) * step[r]``, zero past ``last[r, k]``.
+    first, last : ndarray of shape (n_rows, n_components) of int
+        Indices of every component's first and last node.
+    step : ndarray of shape (n_rows,)
+        The lattice step of every row.
 
     Returns
     -------
-    distribution : LatticeDistribution
-        The law of the mean, on a lattice of step ``step / n_components``.
+    laws : list of LatticeDistribution
+        The law of every row's sum, on its lattice of step ``step[r]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.metrics._beta_average import lattice_sums
+    >>> coin = np.array([[0.5, 0.5]])
+    >>> (law,) = lattice_sums([coin, coin], np.zeros((1, 2), int), [[1, 1]], [1.0])
+    >>> law.mass.round(12).tolist()
+    [0.25, 0.5, 0.25]
     """
-    n_components = len(masses)
-    size = sum(m.shape[0] for m in masses) - n_components + 1
-    n_fft = fft.next_fast_len(size, real=True)
-    spectrum = np.ones(n_fft // 2 + 1, dtype=np.complex128)
+    first, last, step = np.asarray(first), np.asarray(last), np.asarray(step)
+    size = np.sum(last - first, axis=1) + 1
+    n_fft = fft.next_fast_len(int(size.max()), real=True)
+    masses = iter(masses)
+    spectrum = fft.rfft(next(masses), n_fft, axis=-1)
     for mass in masses:
-        spectrum *= fft.rfft(mass, n_fft)
-    total = np.clip(fft.irfft(spectrum, n_fft)[:size], 0.0, None)
-    total /= total.sum()
-    return LatticeDistribution(
-        start=float(np.sum(first)) * step / n_components,
-        step=step / n_components,
-        mass=total,
-    )
+        spectrum *= fft.rfft(mass, n_fft, axis=-1)
+    total = np.clip(fft.irfft(spectrum, n_fft, axis=-1), 0.0, None)
+    laws = []
+    for row, row_size in enumerate(size):
+        mass = total[row, :row_size]
+        laws.append(
+            LatticeDistribution(
+                start=float(first[row].sum() * step[row]),
+                step=float(step[row]),
+                mass=mass / mass.sum(),
+            )
+        )
+    return laws
+
+
+def _mean_law(law, n_components):
+    """The law of ``S / n_components`` for ``S`` of law ``law``."""
+    return law._replace(start=law.start / n_components, step=law.step / n_components)
 
 
 def _node_cdf(distribution):

@@ -28,8 +28,10 @@ from sklearn_balanced import (
 )
 from sklearn_balanced.metrics._beta_average import (
     LatticeDistribution,
+    _lattice_span,
     _window,
     beta_average_distribution,
+    discretize_beta,
     lattice_cdf,
     lattice_mode,
     lattice_ppf,
@@ -231,6 +233,49 @@ def test_lattice_converges(n_classes, log_support, fraction):
     coarse = lattice_ppf(beta_average_distribution(alpha, beta), levels)
     fine = lattice_ppf(beta_average_distribution(alpha, beta, n_nodes=2**18), levels)
     np.testing.assert_allclose(coarse, fine, rtol=0, atol=1e-6)
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0.5, 1e4),
+            st.floats(0.5, 1e4),
+            st.integers(1, 300),
+            st.floats(-1, 1),
+            st.floats(0.1, 2),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_discretized_laws_side_by_side_are_the_laws_alone(laws):
+    """A batch of ragged windows: every law keeps its mass, its mean, and the
+    masses it has alone (nothing leaks between neighbouring laws)."""
+    alpha, beta, n_steps, loc, scale = map(np.array, zip(*laws, strict=True))
+    low, high = _window(alpha, beta)
+    low, high = loc + scale * low, loc + scale * high
+    step = np.maximum(high - low, 1e-300) / n_steps
+    first, last = _lattice_span(low, high, step)
+    mass = discretize_beta(alpha, beta, first, last, step, loc, scale)
+    assert mass.shape == (len(laws), np.max(last - first) + 1)
+    nodes = (first[:, np.newaxis] + np.arange(mass.shape[1])) * step[:, np.newaxis]
+    np.testing.assert_allclose(mass.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    mean = loc + scale * alpha / (alpha + beta)
+    np.testing.assert_allclose(np.sum(mass * nodes, axis=1), mean, rtol=0, atol=1e-10)
+    for k in range(len(laws)):
+        alone = discretize_beta(
+            alpha[k], beta[k], first[k], last[k], step[k], loc[k], scale[k]
+        )
+        np.testing.assert_array_equal(mass[k, : alone.shape[0]], alone)
+        assert not mass[k, alone.shape[0] :].any()
+
+
+def test_a_window_of_one_node_takes_the_whole_mass():
+    # How _drift lays point masses on the lattice.
+    mass = discretize_beta([1.0, 2.0], [1.0, 3.0], [0, 0], [0, 2], 0.5)
+    np.testing.assert_array_equal(mass[0], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(mass[1].sum(), 1.0, rtol=0, atol=1e-15)
 
 
 def test_lattice_helpers_on_a_small_law():
