@@ -7,13 +7,17 @@ gallery and the plot directive run their code with matplotlib's Agg backend.
 """
 
 import ast
+import doctest
 import importlib.util
+import io
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import matplotlib
 from docutils import nodes
+from sphinx.util import logging
 
 matplotlib.use("Agg")
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
@@ -22,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sklearn_balanced
 
 SKLEARN_GLOSSARY = "https://scikit-learn.org/stable/glossary.html#term-"
+#: Pages whose ``pycon`` examples run during the build, their outputs checked:
+#: those of optional engines (the docs environment installs them).
+RUN_EXAMPLES = ("tables",)
 
 project = "sklearn-balanced"
 author = "The sklearn-balanced developers"
@@ -63,7 +70,15 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 # Pages without sub-pages have nothing to show in the left "Section Navigation".
-NARRATIVE_PAGES = ("index", "install", "quick_start", "user_guide", "cli", "changelog")
+NARRATIVE_PAGES = (
+    "index",
+    "install",
+    "quick_start",
+    "user_guide",
+    "tables",
+    "cli",
+    "changelog",
+)
 html_sidebars = {page: [] for page in NARRATIVE_PAGES}
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
@@ -193,7 +208,51 @@ def defining_module(app, modname, attribute):
     return None
 
 
+def pycon_blocks(text):
+    """The ``pycon`` code blocks of the reStructuredText ``text``, dedented."""
+    lines = text.splitlines()
+    blocks = []
+    for start, line in enumerate(lines):
+        if line.strip() != ".. code-block:: pycon":
+            continue
+        indent = len(line) - len(line.lstrip())
+        block = []
+        for following in lines[start + 1 :]:
+            if following.strip() and len(following) - len(following.lstrip()) <= indent:
+                break
+            block.append(following)
+        blocks.append(textwrap.dedent("\n".join(block)))
+    return blocks
+
+
+def run_examples(app, docname, source):
+    """Run the ``pycon`` examples of the pages of ``RUN_EXAMPLES`` as doctests.
+
+    All the examples of a page share one namespace, in order. A failure is a
+    warning of the build (an error with ``-W``), with doctest's report: the
+    outputs shown are those the code gives.
+    """
+    if docname not in RUN_EXAMPLES:
+        return
+    test = doctest.DocTestParser().get_doctest(
+        "\n".join(pycon_blocks(source[0])), {}, docname, app.env.doc2path(docname), 0
+    )
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    report = io.StringIO()
+    runner = doctest.DocTestRunner(optionflags=flags)
+    runner.run(test, out=report.write)
+    if runner.failures or not runner.tries:
+        logging.getLogger(__name__).warning(
+            "%s: %d of %d examples failed\n%s",
+            docname,
+            runner.failures,
+            runner.tries,
+            report.getvalue(),
+        )
+
+
 def setup(app):
+    app.connect("source-read", run_examples)
     app.connect("missing-reference", link_sklearn_glossary)
     # Before numpydoc (priority 500), which fills empty docstrings with blanks.
     app.connect("autodoc-process-docstring", describe_scorers, priority=400)
