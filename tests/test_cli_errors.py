@@ -186,6 +186,24 @@ def test_check_not_scores(distinct, n_rows, scores):
         check_not_scores(distinct, n_rows, "--y-pred", "p", "use --score")
 
 
+def test_scores_past_the_group_limit_say_a_lower_bound(tmp_path, capsys, monkeypatch):
+    # The survey stops at MAX_GROUPS + 1 groups: the number of distinct values
+    # it saw is a lower bound, and the message says so (it said "1048577
+    # distinct values" of a column of 2e6 distinct scores).
+    from sklearn_balanced._cli import _survey
+
+    monkeypatch.setattr(_survey, "MAX_GROUPS", 150)
+    rows = [f"{i % 2},{i / 1000:.3f}" for i in range(400)]
+    path = _csv(tmp_path / "s.csv", "y,s\n" + "\n".join(rows) + "\n")
+    err = _one_line_error(capsys, ["report", path, "--y-true", "y", "--y-pred", "s"])
+    assert "--y-pred: column 's' looks like scores" in err
+    assert "(151 or more distinct values in 400 rows" in err
+    # Below the limit, the number is exact.
+    monkeypatch.setattr(_survey, "MAX_GROUPS", 1000)
+    err = _one_line_error(capsys, ["report", path, "--y-true", "y", "--y-pred", "s"])
+    assert "(400 distinct values in 400 rows" in err
+
+
 def test_predictions_that_are_no_true_label(tmp_path, capsys):
     # None is a true label: an error; some are not: a warning naming the column.
     path = _csv(tmp_path / "p.csv", "y,s,p,q\nneg,0.1,neg,0.2\npos,0.8,cat,0.7\n")

@@ -127,7 +127,7 @@ SCORE_LIKE_DISTINCT = 100
 NEAR_UNIQUE_DISTINCT = 1000
 
 
-def check_not_scores(distinct, n_rows, option, name, hint, *, where=""):
+def check_not_scores(distinct, n_rows, option, name, hint, *, where="", complete=True):
     """Raise if a label column looks like scores: continuous or nearly unique.
 
     Parameters
@@ -142,6 +142,9 @@ def check_not_scores(distinct, n_rows, option, name, hint, *, where=""):
         What to do instead, ending the message.
     where : str, default=""
         The start of the message, such as the file and a colon.
+    complete : bool, default=True
+        Whether ``distinct`` holds every distinct value, or only those of the
+        first groups (then the message says "or more").
 
     Raises
     ------
@@ -170,7 +173,8 @@ def check_not_scores(distinct, n_rows, option, name, hint, *, where=""):
     example = distinct[0] if fraction is None else fraction
     raise InputError(
         f"{where}{option}: column {name!r} looks like scores, not labels "
-        f"({n_distinct} distinct values in {n_rows} rows, such as {example!r}); "
+        f"({n_distinct}{'' if complete else ' or more'} distinct values in "
+        f"{n_rows} rows, such as {example!r}); "
         f"{hint}"
     )
 

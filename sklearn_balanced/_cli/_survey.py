@@ -276,7 +276,12 @@ def _too_many_groups(reading, relation, found, labels, hints):
             dict.fromkeys(map(str, np.ma.getdata(found[f"key_{i}"]).tolist()))
         )
         check_not_scores(
-            distinct, n_rows, option, reading.columns[option][0], hints[option]
+            distinct,
+            n_rows,
+            option,
+            reading.columns[option][0],
+            hints[option],
+            complete=False,
         )
         sizes.append((len(distinct), option))
     size, option = max(sizes)

@@ -64,7 +64,7 @@ def encode_groups(columns):
     codes : ndarray of shape (n_samples,) of intp
         The index of each row's group.
     """
-    encoded = [encode(column) for column in columns]
+    encoded = [_encode_keys(column) for column in columns]
     if len(encoded) == 1:
         classes, codes = encoded[0]
         return (classes,), np.asarray(codes, dtype=np.intp)
@@ -88,3 +88,15 @@ def encode_groups(columns):
         classes[part] for (classes, _), part in zip(encoded, parts, strict=True)
     )
     return keys, np.asarray(codes, dtype=np.intp).reshape(-1)
+
+
+def _encode_keys(column):
+    """:func:`encode` of one key column, with an error naming ``groups``."""
+    try:
+        return encode(column)
+    except TypeError as exc:
+        kinds = sorted({type(key).__name__ for key in column.tolist()})
+        raise ValueError(
+            "groups must hold keys that sort together (numbers, strings, booleans "
+            f"or datetimes, one kind per column), got a column of {kinds}."
+        ) from exc

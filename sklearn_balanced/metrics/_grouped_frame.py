@@ -19,9 +19,16 @@ from sklearn_balanced.utils._frames import column_dtype, to_numpy
 
 #: The name of the window key inside the query.
 _WINDOW = "window"
-#: Engines that take the difference of two datetimes in microseconds (a cheaper
-#: window key than the parts of the datetimes, which the others take).
-_DIFFERENCE_ENGINES = {"pandas", "modin", "cudf", "pyarrow", "polars", "dask", "duckdb"}
+#: Engines that take the difference of two datetimes in microseconds exactly (a
+#: cheaper window key than the parts of the datetimes, which Spark and Ibis take).
+_DIFFERENCE_ENGINES = {"pyarrow", "polars", "duckdb"}
+#: Engines that give datetimes as integer microseconds from the epoch: narwhals
+#: takes their differences through float seconds, often a microsecond off.
+_TIMESTAMP_ENGINES = {"pandas", "modin", "cudf", "dask"}
+#: Names of UTC: columns in it are windowed as they are. DuckDB gives its
+#: time-zone-aware columns the zone of the connection (often "Etc/UTC"), and
+#: converts them to no other zone.
+_UTC_ZONES = {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
 #: Leap days of the years 1 to 1969 (proleptic Gregorian calendar).
 _LEAP_DAYS_TO_1970 = 1969 // 4 - 1969 // 100 + 1969 // 400
 
@@ -81,14 +88,20 @@ def _window_key(query, time, start, width):
             f"time must name a datetime column, got column {time!r} of dtype {dtype}."
         )
     elif dtype.time_zone is not None:
-        column = column.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        if dtype.time_zone not in _UTC_ZONES:
+            column = column.dt.convert_time_zone("UTC")
+        column = column.dt.replace_time_zone(None)
     micros = int(width / np.timedelta64(1, "us"))
-    if query.lazy.implementation.value in _DIFFERENCE_ENGINES:
+    engine = query.lazy.implementation.value
+    if engine in _DIFFERENCE_ENGINES:
         origin = start.astype("datetime64[us]").astype(object)  # a datetime
         offset = (column - nw.lit(origin)).dt.total_microseconds()
     else:
         origin = int((start - EPOCH) // np.timedelta64(1, "us"))
-        offset = _epoch_microseconds(nw, column) - origin
+        if engine in _TIMESTAMP_ENGINES:
+            offset = column.dt.timestamp("us") - origin
+        else:
+            offset = _epoch_microseconds(nw, column) - origin
     # A float quotient floored: cheaper in engines than an integer floor
     # division (which narwhals spells as cases), and exact while the offsets
     # stay below 2**52 microseconds (142 years). Not cast to integers in the

@@ -546,6 +546,56 @@ def test_from_frame_on_dask_with_an_empty_partition(pd):
     assert counts == _numpy_counts(frame, ["region"], "7D", True)
 
 
+@pytest.mark.parametrize("engine", [_pandas, _polars, _duckdb, _dask])
+@settings(max_examples=15, deadline=None)
+@given(
+    micros=st.lists(st.integers(-(10**15), 10**15), min_size=1, max_size=20),
+    window=st.sampled_from(["1us", "7us", "500ms", "1D"]),
+)
+def test_from_frame_windows_of_microseconds_equal_numpy(pd, engine, micros, window):
+    # narwhals takes pandas' differences of datetimes through float seconds, a
+    # microsecond off (towards 0) for about one time in ten: times next to a
+    # window's edge (and before the origin) went to the wrong window.
+    micros = np.array([*micros, -2, -1, 1, 86_400_000_000 - 1])
+    n = micros.shape[0]
+    frame = pd.DataFrame(
+        {
+            "y": np.arange(n) % 2,
+            "p": np.zeros(n, dtype=int),
+            "ts": np.datetime64("1970-01-01", "us") + micros.astype("timedelta64[us]"),
+        }
+    )
+    counts = GroupedConfusionCounts.from_frame(
+        engine(frame), y_true="y", y_pred="p", time="ts", window=window
+    )
+    expected = GroupedConfusionCounts().update(
+        frame["y"], frame["p"], time_windows(frame["ts"], window)
+    )
+    assert counts == expected
+
+
+def test_from_frame_windows_zone_aware_duckdb_columns(pd):
+    # DuckDB gives zone-aware columns the connection's zone ("Etc/UTC" here),
+    # and converts them to no other: windowing them raised NotImplementedError.
+    duckdb = pytest.importorskip("duckdb")
+    times = pd.Series(
+        pd.date_range("2024-03-30", periods=6, freq="7h", tz="Europe/Berlin")
+    )
+    frame = pd.DataFrame(
+        {"y": [0, 1, 1, 0, 1, 0], "p": [0, 1, 0, 0, 1, 1], "ts": times}
+    )
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'Etc/UTC'")
+    counts = GroupedConfusionCounts.from_frame(
+        connection.from_df(frame), y_true="y", y_pred="p", time="ts", window="1D"
+    )
+    expected = GroupedConfusionCounts().update(
+        frame["y"], frame["p"], time_windows(times, "1D")
+    )
+    assert counts == expected
+    assert len(counts) == 3  # UTC days 29, 30 and 31 March (across DST)
+
+
 def test_from_frame_time_zones_and_origin(pd):
     local = pd.DatetimeIndex(["2024-03-10 23:30", "2024-03-11 00:30"]).tz_localize(
         "US/Eastern"

@@ -312,3 +312,10 @@ def test_dask_data_frame_columns():
     lazy = dd.from_pandas(frame, npartitions=2)
     counts = GroupedConfusionCounts().update(lazy["y"], lazy["p"], lazy["g"])
     assert counts == GroupedConfusionCounts().update(frame["y"], frame["p"], frame["g"])
+
+
+@pytest.mark.parametrize("keys", [[1, "1", 1], ["a", None, "b"]])
+def test_keys_that_do_not_sort_together_are_a_clear_error(keys):
+    groups = np.array(keys, dtype=object)
+    with pytest.raises(ValueError, match="groups must hold keys that sort together"):
+        GroupedConfusionCounts().update([0, 1, 0], [0, 1, 1], groups)
