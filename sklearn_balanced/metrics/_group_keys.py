@@ -91,7 +91,24 @@ def encode_groups(columns):
 
 
 def _encode_keys(column):
-    """:func:`encode` of one key column, with an error naming ``groups``."""
+    """:func:`encode` of one key column, with an error naming ``groups``.
+
+    NaN and NaT are no keys: they equal no key, themselves included, so their
+    groups could be neither merged nor looked up.
+    """
+    if column.dtype.kind in "fc":
+        missing = np.isnan(column)
+    elif column.dtype.kind in "mM":
+        missing = np.isnat(column)
+    elif column.dtype.kind == "O":
+        missing = np.asarray(column != column, dtype=bool)
+    else:
+        missing = None
+    if missing is not None and missing.any():
+        raise ValueError(
+            f"groups must hold no NaN (or NaT) keys, got {int(missing.sum())}; drop "
+            "or fill them first."
+        )
     try:
         return encode(column)
     except TypeError as exc:

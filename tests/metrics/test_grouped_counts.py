@@ -319,3 +319,25 @@ def test_keys_that_do_not_sort_together_are_a_clear_error(keys):
     groups = np.array(keys, dtype=object)
     with pytest.raises(ValueError, match="groups must hold keys that sort together"):
         GroupedConfusionCounts().update([0, 1, 0], [0, 1, 1], groups)
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        np.array([1.0, np.nan, 1.0]),
+        np.array([1.0, np.nan, 1.0], dtype=object),
+        np.array(["2024-01-01", "NaT", "2024-01-02"], dtype="datetime64[D]"),
+    ],
+)
+def test_nan_keys_are_a_clear_error(groups):
+    with pytest.raises(ValueError, match="groups must hold no NaN"):
+        GroupedConfusionCounts().update([0, 1, 0], [0, 1, 1], groups)
+
+
+def test_nan_keys_of_a_table_are_the_same_error():
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame(
+        {"y": [0, 1, 0], "p": [0, 1, 1], "g": [1.0, float("nan"), 1.0]}
+    )
+    with pytest.raises(ValueError, match="groups must hold no NaN"):
+        GroupedConfusionCounts.from_frame(frame, y_true="y", y_pred="p", by=["g"])
