@@ -191,10 +191,10 @@ class GroupedConfusionCounts:
             The group of each sample: one key column, or several (the columns
             of a 2-D array or data frame, or a list of columns), each of
             numbers, strings, booleans, datetimes (see :func:`time_windows`)
-            or other sortable objects; NaN and NaT keys are an error. Dask arrays and series (for any of
-            ``y_true``, ``y_pred``, ``groups`` and ``sample_weight``) are
-            counted block by block where they live, the blocks' counts merged
-            in a tree.
+            or other sortable objects; NaN and NaT keys are an error. Dask
+            arrays and series (for any of ``y_true``, ``y_pred``, ``groups``
+            and ``sample_weight``) are counted block by block where they live,
+            the blocks' counts merged in a tree.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative, finite sample weights.
 
