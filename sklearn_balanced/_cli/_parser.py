@@ -143,6 +143,7 @@ def add_report_parser(commands):
         help="positive class for --score (default: 1 when labels are 0/1 or -1/1)",
     )
     report.add_argument("--sample-weight", metavar="COL", help="sample weights")
+    _add_group_options(report)
     _add_output_and_reading_options(
         report,
         html=(
@@ -151,6 +152,77 @@ def add_report_parser(commands):
         ),
         sniffed=" among comma, semicolon, tab and |",
     )
+
+
+def _add_group_options(report):
+    """Add ``--by``, ``--time``, ``--window`` and the options of the drop flag."""
+    groups = report.add_argument_group(
+        "groups",
+        "With --by and/or --time (with --y-pred only), also the balanced accuracy "
+        "of every group, with its interval and a drop flag, counted in the same "
+        "engine; JSON adds a 'groups' list with every group.",
+    )
+    groups.add_argument(
+        "--by",
+        metavar="COL",
+        action="append",
+        help="group column (repeat it, or separate columns with commas)",
+    )
+    groups.add_argument(
+        "--time", metavar="COL", help="timestamp column, grouped by --window"
+    )
+    groups.add_argument(
+        "--window",
+        metavar="W",
+        help="width of the time windows of --time, such as 7D, 12h or 30min",
+    )
+    groups.add_argument(
+        "--reference",
+        choices=("previous",),
+        help=(
+            "what each group is compared with: with --time, the previous window of "
+            "its segment (the default); without --time, each group is compared "
+            "with the whole data's counts"
+        ),
+    )
+    groups.add_argument(
+        "--level",
+        metavar="P",
+        type=open_probability,
+        default=0.95,
+        help=(
+            "a group is flagged when the probability that its balanced accuracy "
+            "dropped exceeds P (default: %(default)s)"
+        ),
+    )
+    groups.add_argument(
+        "--min-support",
+        metavar="N",
+        type=_non_negative,
+        default=10,
+        help=(
+            "samples of every class a group needs to be flagged; smaller ones "
+            "are shown as too small (default: %(default)s)"
+        ),
+    )
+    groups.add_argument(
+        "--top",
+        metavar="N",
+        type=positive_int,
+        default=20,
+        help="groups shown in the text, worst first (default: %(default)s)",
+    )
+
+
+def _non_negative(text):
+    """A non-negative number of samples, for ``--min-support``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a non-negative number: {text!r}")
+    return value
 
 
 def add_compare_parser(commands):

@@ -9,6 +9,12 @@ from functools import partial
 
 from sklearn_balanced._cli._json import print_document
 from sklearn_balanced._cli._report_files import count_files
+from sklearn_balanced._cli._report_groups import (
+    check_group_options,
+    format_groups,
+    key_options,
+    summarise_groups,
+)
 from sklearn_balanced._cli._report_summary import format_report, summarise_counts
 
 
@@ -28,6 +34,8 @@ def print_report(args):
         The counts the report was computed from, which the figures of
         ``--html`` are drawn from.
     """
+    check_group_options(args)
+    keys = key_options(args.by, args.time)
     counted = count_files(
         args.file,
         y_true=args.y_true,
@@ -39,8 +47,23 @@ def print_report(args):
         encoding=args.encoding,
         threads=args.threads,
         memory_limit=args.memory_limit,
+        keys=keys,
+        window=args.window,
     )
     report = summarise_counts(counted)
     text = partial(format_report, source=", ".join(args.file))
+    if keys:
+        report["groups"] = summarise_groups(
+            counted,
+            time=args.time,
+            level=args.level,
+            min_support=args.min_support,
+        )
+        text = partial(_with_groups, text, top=args.top)
     print_document(report, args.format, text)
     return report, counted
+
+
+def _with_groups(as_text, report, *, top):
+    """The report as text, its groups after it."""
+    return f"{as_text(report)}\n\n{format_groups(report['groups'], top)}"

@@ -92,6 +92,8 @@ class ReportCounts:
         The counts of the binary scores, exact at the best threshold.
     positive : scalar or None
         The positive class, with ``--score``.
+    grouped : GroupedConfusionCounts or None
+        The counts of every group, with ``--by`` or ``--time``.
     """
 
     counts: ConfusionCounts
@@ -99,6 +101,7 @@ class ReportCounts:
     n_samples: int
     scores: ScoreCounts | None = None
     positive: object = None
+    grouped: object = None
 
 
 def count_survey(survey, *, y_true, y_pred=None, pos_label=None, weighted=False):

@@ -7,8 +7,11 @@ files and counts them (:mod:`._files`, :mod:`._survey`); a reader of another
 kind replaces this function whole.
 """
 
+import dataclasses
+
 from sklearn_balanced._cli._files import connect, expand_sources
 from sklearn_balanced._cli._report_counts import LABEL_HINTS, count_survey
+from sklearn_balanced._cli._report_groups import count_groups
 from sklearn_balanced._cli._survey import Reading, survey
 
 
@@ -24,6 +27,8 @@ def count_files(
     encoding="utf-8",
     threads=None,
     memory_limit=None,
+    keys=None,
+    window=None,
 ):
     """Count the files of a report in the engine: only counts come back.
 
@@ -48,6 +53,12 @@ def count_files(
         Threads of the engine (None: a few, at most 4).
     memory_limit : str, default=None
         Memory the engine may hold before it spills to disk (None: 1GB).
+    keys : dict of str to str, default=None
+        The group key columns by option, as
+        :func:`~sklearn_balanced._cli._report_groups.key_options` gives them
+        (``--time`` last); with ``y_pred`` only.
+    window : str, default=None
+        The width of the windows of ``--time``.
 
     Returns
     -------
@@ -66,6 +77,7 @@ def count_files(
     >>> summarise_counts(counted)["balanced_accuracy"]
     0.75
     """
+    keys = keys or {}
     columns = {"--y-true": (y_true, False)}
     if y_pred is not None:
         columns["--y-pred"] = (y_pred, False)
@@ -74,16 +86,21 @@ def count_files(
     if sample_weight is not None:
         columns["--sample-weight"] = (sample_weight, True)
     paths = expand_sources(patterns)
+    columns.update((option, (name, False)) for option, name in keys.items())
     labels = ["--y-true"] + ["--y-pred"] * (y_pred is not None)
     with connect(threads=threads, memory_limit=memory_limit) as connection:
         options = {"delimiter": delimiter, "encoding": encoding}
         found = survey(
-            Reading(connection, paths, columns, options), labels, LABEL_HINTS
+            Reading(connection, paths, columns, options), labels, LABEL_HINTS, keys
         )
-        return count_survey(
+        counted = count_survey(
             found,
             y_true=y_true,
             y_pred=y_pred,
             pos_label=pos_label,
             weighted=sample_weight is not None,
         )
+        if not keys:
+            return counted
+        grouped = count_groups(found.typed, len(keys), window)
+        return dataclasses.replace(counted, grouped=grouped)

@@ -37,6 +37,11 @@ _NUMBER_CHECKS = (
     ("NOT isfinite({})", "a value that is not a finite number"),
 )
 _WEIGHT_CHECK = ("{} < 0", "a negative sample weight")
+#: The problem of a bad cell of a group key column, and of the time column.
+_KEY_PROBLEM = (
+    "a missing value (empty or null)",
+    "a missing value or one that is not a timestamp",
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ class Survey:
         return np.unique(self.groups[option])
 
 
-def survey(reading, labels, hints):
+def survey(reading, labels, hints, keys=()):
     """Run the first query over the files, check its answer, type the labels.
 
     Parameters
@@ -112,6 +117,11 @@ def survey(reading, labels, hints):
         The options naming label columns, the true labels first.
     hints : dict of str to str
         What to do about a label column that holds scores, by option.
+    keys : sequence of str, default=()
+        The options naming group key columns (``--by ...``, ``--time``): kept
+        as read (text trimmed; ``--time`` text cast to TIMESTAMP), checked for
+        missing (or, for ``--time``, unreadable) values, and named ``key_0``,
+        ``key_1``... in the typed relation.
 
     Returns
     -------
@@ -130,30 +140,33 @@ def survey(reading, labels, hints):
     types = dict(zip(relation.columns, map(str, relation.types), strict=True))
     names = {option: name for option, (name, _) in reading.columns.items()}
     text = any(types[names[option]] == "VARCHAR" for option in labels)
-    keys = [_label_sql(names[option], types[names[option]], text) for option in labels]
-    checks = _checks([option for option in reading.columns if option not in labels])
-    found = _fetch(reading, relation, _survey_sql(keys, checks, names))
+    keys_sql = {option: _key_sql(option, names[option], types) for option in keys}
+    label_sql = [
+        _label_sql(names[option], types[names[option]], text) for option in labels
+    ]
+    numbers = [option for option in reading.columns if option not in [*labels, *keys]]
+    checks = _checks(numbers, names) + [
+        (option, f"{sql} IS NULL", _KEY_PROBLEM[option == "--time"])
+        for option, sql in keys_sql.items()
+    ]
+    found = _fetch(reading, relation, _survey_sql(label_sql, checks, names))
     n_rows = int(found["n"].sum())
     if not n_rows:
         raise InputError(f"{', '.join(map(str, reading.paths))} has no data rows")
     if found["n"].shape[0] > MAX_GROUPS:
         _too_many_groups(reading, relation, found, labels, hints)
     for i, option in enumerate(labels):
-        _check_labels(reading, option, found[f"key_{i}"], keys[i], n_rows, hints)
+        _check_labels(reading, option, found[f"key_{i}"], label_sql[i], n_rows, hints)
     check_classes(np.unique(np.ma.getdata(found["key_0"])), names[labels[0]])
     for i, (option, condition, problem) in enumerate(checks):
         if found[f"bad_{i}"].sum():
-            column = _number_sql(names[option])
-            _raise_at(reading, option, condition.format(column), problem)
+            _raise_at(reading, option, condition, problem)
     kind, groups = _typed_groups(found, labels, text)
     selected = [
         f"{_cast(key, kind)} AS {_alias(option)}"
-        for option, key in zip(labels, keys, strict=True)
-    ] + [
-        f"{_number_sql(names[option])} AS {_alias(option)}"
-        for option in reading.columns
-        if option not in labels
-    ]
+        for option, key in zip(labels, label_sql, strict=True)
+    ] + [f"{_number_sql(names[option])} AS {_alias(option)}" for option in numbers]
+    selected += [f"{sql} AS key_{i}" for i, sql in enumerate(keys_sql.values())]
     typed = relation.query("files", f"SELECT {', '.join(selected)} FROM files")
     return Survey(typed, groups, n_rows)
 
@@ -165,9 +178,8 @@ def _survey_sql(keys, checks, names):
         high = f"{_number_sql(names['--score'])} >= {DEFAULT_THRESHOLD}"
         aggregates.append(f"count(*) FILTER (WHERE {high}) AS high")
     aggregates.extend(
-        f"count(*) FILTER (WHERE {condition.format(_number_sql(names[option]))}) "
-        f"AS bad_{i}"
-        for i, (option, condition, _) in enumerate(checks)
+        f"count(*) FILTER (WHERE {condition}) AS bad_{i}"
+        for i, (_, condition, _) in enumerate(checks)
     )
     return (
         f"SELECT {', '.join(f'{key} AS key_{i}' for i, key in enumerate(keys))}, "
@@ -198,10 +210,10 @@ def _typed_groups(found, labels, text):
     return kind, groups
 
 
-def _checks(numbers):
+def _checks(numbers, names):
     """(option, SQL condition of a bad cell, the problem) of each number column."""
     return [
-        (option, condition, problem)
+        (option, condition.format(_number_sql(names[option])), problem)
         for option in numbers
         for condition, problem in _NUMBER_CHECKS
         + ((_WEIGHT_CHECK,) if option == "--sample-weight" else ())
@@ -227,6 +239,16 @@ def _label_sql(name, duckdb_type, text):
     if text:
         return f"trim(CAST({column} AS VARCHAR))"
     return column
+
+
+def _key_sql(option, name, types):
+    """A group key column in SQL: text trimmed, ``--time`` text as a TIMESTAMP."""
+    column = quoted(name)
+    if types[name] != "VARCHAR":
+        return column
+    if option == "--time":
+        return f"TRY_CAST(trim({column}) AS TIMESTAMP)"
+    return f"trim({column})"
 
 
 def _number_sql(name):

@@ -33,10 +33,8 @@ __getattr__, __dir__, __all__ = attach(
         ),
         "sklearn_balanced.metrics._plot.per_class_recall": ("PerClassRecallDisplay",),
         "sklearn_balanced.metrics._plot.training_curve": ("TrainingCurveDisplay",),
-        "sklearn_balanced.metrics._score_counts": (
-            "ScoreCounts",
-            "balanced_accuracy_curve",
-        ),
+        "sklearn_balanced.metrics._score_counts": ("ScoreCounts",),
+        "sklearn_balanced.metrics._score_curve": ("balanced_accuracy_curve",),
         "sklearn_balanced.metrics._scorer": (
             "adjusted_balanced_accuracy_scorer",
             "balanced_accuracy_scorer",

@@ -7,8 +7,8 @@ accuracy is known exactly between bins and bounded inside them, a second pass
 over the data that keeps only the scores of the bins that may hold the optimum
 finds the exact optimum in bounded memory.
 
-:func:`balanced_accuracy_curve` lives here, so that a Dask input can go through
-the counts of its blocks, merged.
+:func:`~sklearn_balanced.metrics.balanced_accuracy_curve` (in :mod:`._score_curve`)
+goes through these counts for a Dask input.
 """
 
 import copy
@@ -24,7 +24,6 @@ from sklearn_balanced.metrics._curve import (
     check_binary_scores,
     check_binary_type,
     curve_from_sums,
-    curve_of_scores,
 )
 from sklearn_balanced.metrics._frame_counts import frame_score_parts
 from sklearn_balanced.metrics._score_bins import (
@@ -47,7 +46,6 @@ from sklearn_balanced.utils._steps import (
     score_sums,
     select_plateau,
 )
-from sklearn_balanced.utils._validation import check_weight_values
 
 
 class _Parts(NamedTuple):
@@ -725,61 +723,6 @@ class ScoreCounts:
         return threshold, best, upper_bounds(bins), bins
 
 
-def balanced_accuracy_curve(y_true, y_score, *, pos_label=None, sample_weight=None):
-    """Balanced accuracy of a binary score at every possible threshold.
-
-    The rule at threshold ``t`` is "positive iff ``y_score >= t``", as in
-    :func:`sklearn.metrics.roc_curve`. The scores are sorted once and the class
-    weights accumulated, so every cut point is evaluated exactly in
-    ``O(n log n)`` time.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        Binary true labels.
-
-    y_score : array-like of shape (n_samples,)
-        Scores of the positive class (probabilities or decision values).
-
-    pos_label : int, float, bool or str, default=None
-        The positive class. When None, ``y_true`` must take values in
-        ``{0, 1}`` or ``{-1, 1}`` and the positive class is 1.
-
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative sample weights.
-
-    Returns
-    -------
-    curve : BalancedAccuracyCurve
-        Named tuple ``(thresholds, balanced_accuracy, tpr, tnr)`` of float64
-        arrays aligned with the strictly decreasing ``thresholds``, whose first
-        entry is ``np.inf`` (every sample negative) followed by every distinct
-        score. If a class has zero total weight its recall is NaN and the
-        balanced accuracy is the recall of the other class, as with
-        :func:`sklearn.metrics.balanced_accuracy_score`.
-
-    See Also
-    --------
-    tune_threshold : Best threshold for the mean balanced accuracy over folds.
-    ScoreCounts : The same curve from scores counted in parts, in bounded memory.
-    sklearn.metrics.roc_curve : TPR and FPR at every threshold.
-
-    Examples
-    --------
-    >>> from sklearn_balanced.metrics import balanced_accuracy_curve
-    >>> curve = balanced_accuracy_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    >>> curve.thresholds.tolist()
-    [inf, 0.8, 0.4, 0.35, 0.1]
-    >>> curve.balanced_accuracy.tolist()
-    [0.5, 0.75, 0.5, 0.75, 0.5]
-    """
-    if any_dask(y_true, y_score, sample_weight):
-        return _dask_curve(y_true, y_score, pos_label, sample_weight)
-    y_true, y_score, weights, _ = check_binary_scores(y_true, y_score, sample_weight)
-    is_positive = y_true == positive_label(np.unique(y_true), pos_label)
-    return curve_of_scores(is_positive, y_score, weights)
-
-
 def _count_block(empty, y_true, y_score, sample_weight, *, pos_label):
     """The counts of one block of a Dask input, by a copy of ``empty``."""
     counts = copy.copy(empty)
@@ -788,21 +731,6 @@ def _count_block(empty, y_true, y_score, sample_weight, *, pos_label):
     return counts.update(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
     )
-
-
-def _dask_curve(y_true, y_score, pos_label, sample_weight):
-    """:func:`balanced_accuracy_curve` of Dask collections, from merged counts.
-
-    Every distinct score is counted, so the curve is exact; only the counts of
-    the distinct scores reach the client.
-    """
-    counts = ScoreCounts().update(
-        y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
-    )
-    bins = counts._all_bins()
-    if sample_weight is not None:
-        check_weight_values(np, np.concatenate([bins.positive, bins.negative, [0.0]]))
-    return curve_from_sums(bins.low, bins.positive, bins.negative)
 
 
 def _check_binning(max_bins, edges):

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_balanced.metrics._counts import class_counts
-from sklearn_balanced.metrics._score_counts import balanced_accuracy_curve
+from sklearn_balanced.metrics._score_curve import balanced_accuracy_curve
 from sklearn_balanced.utils._encode import positive_label
 from sklearn_balanced.utils._optional import check_matplotlib
 from sklearn_balanced.utils._plotting import plain_text, prepare_axes, step_abscissa

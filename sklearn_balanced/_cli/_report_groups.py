@@ -1,0 +1,197 @@
+"""The groups of the ``report`` sub-command: ``--by``, ``--time`` and ``--window``.
+
+The engine counts every group (segment, time window) in one grouped query of
+the typed relation (:meth:`GroupedConfusionCounts.from_frame`); each group's
+balanced accuracy, interval and drop flag come from those counts
+(:class:`GroupedBalancedAccuracy`). The text shows the worst groups first, at
+most ``--top`` of them; JSON has every group.
+"""
+
+import numpy as np
+
+from sklearn_balanced._cli._errors import InputError
+from sklearn_balanced._cli._json import count_value
+from sklearn_balanced.metrics import GroupedBalancedAccuracy, GroupedConfusionCounts
+from sklearn_balanced.metrics._time_windows import parse_window
+
+
+def key_options(by, time):
+    """The options of the group key columns, in key order, with their columns.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._report_groups import key_options
+    >>> key_options(["region, site"], "ts")
+    {'--by region': 'region', '--by site': 'site', '--time': 'ts'}
+    """
+    names = [name.strip() for value in by or () for name in value.split(",")]
+    if "" in names:
+        raise InputError("--by: empty column name")
+    options = {f"--by {name}": name for name in dict.fromkeys(names)}
+    if time is not None:
+        options["--time"] = time
+    return options
+
+
+def check_group_options(args):
+    """Raise for ``--by``, ``--time`` and ``--window`` options that do not fit.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from sklearn_balanced._cli._report_groups import check_group_options
+    >>> args = SimpleNamespace(by=None, time="ts", window="7 days", reference=None,
+    ...                        score=None, html=None)
+    >>> check_group_options(args)
+    Traceback (most recent call last):
+    ...
+    sklearn_balanced._cli._errors.InputError: --window: ...
+    """
+    if (args.time is None) != (args.window is None):
+        raise InputError("--time and --window go together: give both or neither")
+    if args.reference is not None and args.time is None:
+        raise InputError("--reference previous needs --time and --window")
+    if not args.by and args.time is None:
+        return
+    if args.score is not None:
+        raise InputError("--by needs --y-pred")
+    if args.html is not None:
+        raise InputError("--html with --by is not supported yet")
+    try:
+        parse_window(args.window) if args.window is not None else None
+    except ValueError as exc:
+        raise InputError(f"--window: {exc}") from None
+
+
+def count_groups(typed, n_keys, window):
+    """The counts of every group of the survey's typed relation, in one query.
+
+    ``typed`` has the columns ``y_true``, ``y_pred``, ``key_0``... (the last one
+    the time with ``window``) and maybe ``sample_weight``.
+    """
+    keys = [f"key_{i}" for i in range(n_keys)]
+    time = keys.pop() if window is not None else None
+    weight = "sample_weight" if "sample_weight" in typed.columns else None
+    try:
+        return GroupedConfusionCounts.from_frame(
+            typed,
+            y_true="y_true",
+            y_pred="y_pred",
+            by=keys or None,
+            time=time,
+            window=window,
+            sample_weight=weight,
+        )
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def summarise_groups(counted, *, time, level, min_support):
+    """Every group's balanced accuracy, interval and drop flag, JSON-ready.
+
+    Each group is compared with the previous window of its segment with
+    ``time``, else with the counts of the whole data.
+
+    Returns
+    -------
+    groups : list of dict
+        ``group`` (keys, windows as ISO date-times), ``balanced_accuracy``,
+        ``low``, ``high``, ``support`` (per class), ``p_drop``, ``flag`` and
+        ``too_small``, worst balanced accuracy first (undefined last).
+    """
+    result = GroupedBalancedAccuracy.from_counts(counted.grouped, labels=counted.classes)
+    reference = "previous" if time else counted.counts
+    try:
+        result = result.compare_to(reference, level=level, min_support=min_support)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    order = np.argsort(np.where(np.isnan(result.balanced_accuracy), np.inf,
+                                result.balanced_accuracy), kind="stable")
+    return [_group(result, i) for i in order]
+
+
+def _group(result, i):
+    keys = result.groups[i]
+    keys = keys if isinstance(keys, tuple) else (keys,)
+    return {
+        "group": [_key(key) for key in keys],
+        "balanced_accuracy": float(result.balanced_accuracy[i]),
+        "low": float(result.low[i]),
+        "high": float(result.high[i]),
+        "support": [
+            {"label": _key(label), "support": count_value(support)}
+            for label, support in zip(
+                result.classes.tolist(), result.support[i], strict=True
+            )
+        ],
+        "p_drop": float(result.p_drop[i]),
+        "flag": bool(result.flag[i]),
+        "too_small": bool(result.too_small[i]),
+    }
+
+
+def _key(key):
+    """A group key or label as JSON writes it: windows as ISO date-times."""
+    if isinstance(key, np.datetime64):
+        return str(key.astype("datetime64[s]"))
+    key = key.item() if isinstance(key, np.generic) else key
+    if hasattr(key, "isoformat"):
+        return key.isoformat()
+    return key if isinstance(key, int | float | str) else str(key)
+
+
+def format_groups(groups, top):
+    """The groups as a text table, the worst ``top`` of them.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._report_groups import format_groups
+    >>> group = {"group": ["north"], "balanced_accuracy": 0.5, "low": 0.25,
+    ...          "high": 0.75, "support": [{"label": 0, "support": 4},
+    ...          {"label": 1, "support": 4}], "p_drop": 0.99, "flag": True,
+    ...          "too_small": True}
+    >>> print(format_groups([group], 20))
+    Groups (worst first): 1
+      group  balanced accuracy  interval      n  drop
+      north              0.500  0.250-0.750   8  too small (p=0.99)
+    """
+    shown = groups[:top]
+    rows = [("group", "balanced accuracy", "interval", "n", "drop")]
+    rows += [
+        (
+            ", ".join(map(str, group["group"])),
+            _number(group["balanced_accuracy"]),
+            f"{_number(group['low'])}-{_number(group['high'])}",
+            f"{sum(item['support'] for item in group['support']):g}",
+            _drop(group),
+        )
+        for group in shown
+    ]
+    widths = [max(len(row[j]) for row in rows) for j in range(5)]
+    lines = [f"Groups (worst first): {len(groups)}"]
+    for row in rows:
+        cells = [
+            row[0].ljust(widths[0]),
+            row[1].rjust(widths[1]),
+            row[2].ljust(widths[2]),
+            row[3].rjust(widths[3]),
+            row[4],
+        ]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    if len(groups) > len(shown):
+        lines.append(f"  {len(groups) - len(shown)} more groups not shown (--top)")
+    return "\n".join(lines)
+
+
+def _number(value):
+    return "n/a" if value is None or not np.isfinite(value) else f"{value:.3f}"
+
+
+def _drop(group):
+    p_drop = group["p_drop"]
+    if p_drop is None or not np.isfinite(p_drop):
+        return "n/a"
+    if group["too_small"]:
+        return f"too small (p={p_drop:.2f})"
+    return f"{'DROP' if group['flag'] else 'ok'} (p={p_drop:.2f})"
+
