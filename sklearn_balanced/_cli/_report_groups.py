@@ -11,8 +11,11 @@ import numpy as np
 
 from sklearn_balanced._cli._errors import InputError
 from sklearn_balanced._cli._json import count_value
-from sklearn_balanced.metrics import GroupedBalancedAccuracy, GroupedConfusionCounts
-from sklearn_balanced.metrics._time_windows import parse_window
+from sklearn_balanced.metrics import (
+    GroupedBalancedAccuracy,
+    GroupedConfusionCounts,
+    time_windows,
+)
 
 
 def key_options(by, time):
@@ -57,8 +60,10 @@ def check_group_options(args):
         raise InputError("--by needs --y-pred")
     if args.html is not None:
         raise InputError("--html with --by is not supported yet")
-    try:
-        parse_window(args.window) if args.window is not None else None
+    if args.window is None:
+        return
+    try:  # the width is checked before the files are read
+        time_windows(np.zeros(1, dtype="datetime64[s]"), args.window)
     except ValueError as exc:
         raise InputError(f"--window: {exc}") from None
 
@@ -99,14 +104,15 @@ def summarise_groups(counted, *, time, level, min_support):
         ``low``, ``high``, ``support`` (per class), ``p_drop``, ``flag`` and
         ``too_small``, worst balanced accuracy first (undefined last).
     """
-    result = GroupedBalancedAccuracy.from_counts(counted.grouped, labels=counted.classes)
+    result = GroupedBalancedAccuracy.from_counts(
+        counted.grouped, labels=counted.classes
+    )
     reference = "previous" if time else counted.counts
-    try:
-        result = result.compare_to(reference, level=level, min_support=min_support)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    order = np.argsort(np.where(np.isnan(result.balanced_accuracy), np.inf,
-                                result.balanced_accuracy), kind="stable")
+    result = result.compare_to(reference, level=level, min_support=min_support)
+    order = np.argsort(
+        np.where(np.isnan(result.balanced_accuracy), np.inf, result.balanced_accuracy),
+        kind="stable",
+    )
     return [_group(result, i) for i in order]
 
 
@@ -133,7 +139,10 @@ def _group(result, i):
 def _key(key):
     """A group key or label as JSON writes it: windows as ISO date-times."""
     if isinstance(key, np.datetime64):
-        return str(key.astype("datetime64[s]"))
+        if np.datetime_data(key.dtype)[0] in ("Y", "M", "W", "D"):
+            return str(key)  # a date
+        seconds = key.astype("datetime64[s]")
+        return str(seconds if seconds == key else key)
     key = key.item() if isinstance(key, np.generic) else key
     if hasattr(key, "isoformat"):
         return key.isoformat()
@@ -194,4 +203,3 @@ def _drop(group):
     if group["too_small"]:
         return f"too small (p={p_drop:.2f})"
     return f"{'DROP' if group['flag'] else 'ok'} (p={p_drop:.2f})"
-
