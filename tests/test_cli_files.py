@@ -370,7 +370,11 @@ def test_threads_and_memory_limit_reach_duckdb():
         ).fetchall()[0]
         folder = connection.sql("SELECT current_setting('temp_directory')")
         folder = folder.fetchall()[0][0]
+        (prefetching,) = connection.sql(
+            "SELECT NOT current_setting('disable_parquet_prefetching')"
+        ).fetchall()[0]
     assert threads == 1
+    assert not prefetching
     assert memory.replace(" ", "").startswith("286.1MiB") or "MiB" in memory
     assert "sklearn-balanced-" in folder
     with connect() as connection:

@@ -8,21 +8,23 @@ Dask inputs can go through the counts' own :meth:`ConfusionCounts.interval`.
 """
 
 from sklearn_balanced.metrics._confusion_counts import ConfusionCounts
-from sklearn_balanced.metrics._interval import (
-    INTERVAL_PARAMS,
-)
+from sklearn_balanced.metrics._interval import interval_params
 from sklearn_balanced.metrics._recall import (
     TARGET_PARAMS,
-    ZERO_DIVISION,
     recall_summary,
+    zero_division_constraints,
 )
 from sklearn_balanced.utils._compat import validate_params
 
-_SCORE_PARAMS = {**TARGET_PARAMS, "zero_division": ZERO_DIVISION}
+
+def _score_params():
+    """The constraints of the score functions (see ``validate_params``)."""
+    return {**TARGET_PARAMS, "zero_division": zero_division_constraints()}
 
 
 @validate_params(
-    {**_SCORE_PARAMS, "adjusted": ["boolean"]}, prefer_skip_nested_validation=True
+    lambda: {**_score_params(), "adjusted": ["boolean"]},
+    prefer_skip_nested_validation=True,
 )
 def balanced_accuracy_score(
     y_true,
@@ -139,7 +141,7 @@ def balanced_accuracy_score(
     return score
 
 
-@validate_params(_SCORE_PARAMS, prefer_skip_nested_validation=True)
+@validate_params(_score_params, prefer_skip_nested_validation=True)
 def per_class_recall(
     y_true, y_pred, *, labels=None, sample_weight=None, zero_division="warn"
 ):
@@ -194,7 +196,8 @@ def per_class_recall(
 
 
 @validate_params(
-    {**_SCORE_PARAMS, "adjusted": ["boolean"]}, prefer_skip_nested_validation=True
+    lambda: {**_score_params(), "adjusted": ["boolean"]},
+    prefer_skip_nested_validation=True,
 )
 def balanced_error_rate(
     y_true,
@@ -258,7 +261,11 @@ def balanced_error_rate(
 
 
 @validate_params(
-    {"C": ["array-like"], "adjusted": ["boolean"], "zero_division": ZERO_DIVISION},
+    lambda: {
+        "C": ["array-like"],
+        "adjusted": ["boolean"],
+        "zero_division": zero_division_constraints(),
+    },
     prefer_skip_nested_validation=True,
 )
 def balanced_accuracy_from_confusion_matrix(C, *, adjusted=False, zero_division="warn"):
@@ -308,7 +315,7 @@ def balanced_accuracy_from_confusion_matrix(C, *, adjusted=False, zero_division=
 
 
 @validate_params(
-    {**TARGET_PARAMS, **INTERVAL_PARAMS}, prefer_skip_nested_validation=True
+    lambda: {**TARGET_PARAMS, **interval_params()}, prefer_skip_nested_validation=True
 )
 def balanced_accuracy_interval(
     y_true,

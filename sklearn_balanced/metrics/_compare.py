@@ -38,10 +38,10 @@ from sklearn_balanced.metrics._beta_average import (
     lattice_ppf,
 )
 from sklearn_balanced.metrics._interval import (
-    INTERVAL_PARAMS,
     MAX_CLASS_SIZE,
     bootstrap_interval,
     classes_with_samples,
+    interval_params,
     kish_sizes,
 )
 from sklearn_balanced.metrics._pair_counts import _CHUNK
@@ -146,13 +146,13 @@ class PairedCounts(NamedTuple):
 
 
 @validate_params(
-    {
+    lambda: {
         "y_true": TARGET_PARAMS["y_true"],
         "y_pred_a": ["array-like"],
         "y_pred_b": ["array-like"],
         "labels": TARGET_PARAMS["labels"],
         "sample_weight": TARGET_PARAMS["sample_weight"],
-        **INTERVAL_PARAMS,
+        **interval_params(),
     },
     prefer_skip_nested_validation=True,
 )
@@ -329,7 +329,8 @@ def compare_balanced_accuracy(
 
 
 @validate_params(
-    {"counts": ["array-like"], **INTERVAL_PARAMS}, prefer_skip_nested_validation=True
+    lambda: {"counts": ["array-like"], **interval_params()},
+    prefer_skip_nested_validation=True,
 )
 def compare_balanced_accuracy_from_counts(
     counts, *, method="posterior", confidence=0.95, n_resamples=9999, random_state=None

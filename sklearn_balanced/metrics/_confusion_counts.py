@@ -12,13 +12,13 @@ import numpy as np
 from sklearn_balanced.metrics._counts import count_pairs, select_classes
 from sklearn_balanced.metrics._frame_counts import frame_pairs
 from sklearn_balanced.metrics._interval import (
-    INTERVAL_PARAMS,
     _interval_from_counts,
     classes_with_samples,
+    interval_params,
     kish_sizes,
 )
 from sklearn_balanced.metrics._pair_counts import PairCounts, sum_by_key
-from sklearn_balanced.metrics._recall import ZERO_DIVISION, recall_summary
+from sklearn_balanced.metrics._recall import recall_summary, zero_division_constraints
 from sklearn_balanced.metrics._targets import (
     check_confusion_matrix,
     check_labels,
@@ -330,7 +330,11 @@ class ConfusionCounts:
         return matrix
 
     @validate_params(
-        {"adjusted": ["boolean"], "zero_division": ZERO_DIVISION, **_LABELS},
+        lambda: {
+            "adjusted": ["boolean"],
+            "zero_division": zero_division_constraints(),
+            **_LABELS,
+        },
         prefer_skip_nested_validation=True,
     )
     def score(self, *, adjusted=False, zero_division="warn", labels=None):
@@ -404,7 +408,8 @@ class ConfusionCounts:
         return float(pairs.counts[pairs.true == pairs.pred].sum() / total)
 
     @validate_params(
-        {"zero_division": ZERO_DIVISION, **_LABELS}, prefer_skip_nested_validation=True
+        lambda: {"zero_division": zero_division_constraints(), **_LABELS},
+        prefer_skip_nested_validation=True,
     )
     def per_class_recall(self, *, zero_division="warn", labels=None):
         """The recall of each class, as :func:`per_class_recall` computes it.
@@ -434,7 +439,9 @@ class ConfusionCounts:
         )
         return recall
 
-    @validate_params({**INTERVAL_PARAMS, **_LABELS}, prefer_skip_nested_validation=True)
+    @validate_params(
+        lambda: {**interval_params(), **_LABELS}, prefer_skip_nested_validation=True
+    )
     def interval(
         self,
         *,

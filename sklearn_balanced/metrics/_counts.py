@@ -17,7 +17,6 @@ squared weights, overflows or underflows whatever their scale.
 from typing import NamedTuple
 
 import numpy as np
-from sklearn import get_config
 
 from sklearn_balanced.metrics._namespace_counts import namespace_pairs
 from sklearn_balanced.metrics._pair_counts import count_codes, count_small_integers
@@ -27,7 +26,6 @@ from sklearn_balanced.metrics._targets import (
     check_targets,
 )
 from sklearn_balanced.utils._array_api import is_numpy_namespace
-from sklearn_balanced.utils._compat import get_namespace
 from sklearn_balanced.utils._encode import encode_union, find_labels
 from sklearn_balanced.utils._validation import (
     WEIGHT_RANGE,
@@ -88,8 +86,12 @@ def count_pairs(
     >>> pairs.counts
     array([1, 1, 1])
     """
+    from sklearn import get_config
+
     if get_config()["array_api_dispatch"]:
         # Only arrays name a namespace: scikit-learn < 1.7 rejects plain lists.
+        from sklearn_balanced.utils._compat import get_namespace
+
         arrays = [a for a in (y_true, y_pred, sample_weight) if hasattr(a, "shape")]
         xp, is_array_api = get_namespace(*arrays)
         if is_array_api and not is_numpy_namespace(xp):

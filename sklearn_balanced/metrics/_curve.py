@@ -9,8 +9,6 @@ cut point, exactly, in ``O(n log n)``.
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.utils import check_array, check_consistent_length, column_or_1d
-from sklearn.utils.multiclass import type_of_target
 
 from sklearn_balanced.utils._steps import (
     accumulate,
@@ -153,6 +151,8 @@ def check_binary_scores(y_true, y_score, sample_weight, *, allow_all_zero=False)
         The exponent of the unit of ``weights`` (see
         :func:`~sklearn_balanced.utils._validation.weight_exponent`).
     """
+    from sklearn.utils import check_array, check_consistent_length, column_or_1d
+
     y_true = column_or_1d(y_true)
     y_score = check_array(
         y_score, ensure_2d=False, dtype=np.float64, input_name="y_score"
@@ -165,6 +165,17 @@ def check_binary_scores(y_true, y_score, sample_weight, *, allow_all_zero=False)
         sample_weight, y_true.shape[0], allow_all_zero=allow_all_zero
     )
     return y_true, y_score, weights, exponent
+
+
+def type_of_target(y, input_name=""):
+    """scikit-learn's ``type_of_target``, imported at the first call.
+
+    The command line's report imports this module and never checks arrays of
+    samples: it runs without scikit-learn, whose import takes over a second.
+    """
+    from sklearn.utils.multiclass import type_of_target as sklearn_type_of_target
+
+    return sklearn_type_of_target(y, input_name=input_name)
 
 
 def check_binary_type(target_type):

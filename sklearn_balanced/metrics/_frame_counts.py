@@ -20,8 +20,6 @@ weight_exponent` says, which takes a second query only for such weights.
 import math
 
 import numpy as np
-from sklearn.utils import check_array
-from sklearn.utils.multiclass import type_of_target
 
 from sklearn_balanced.metrics._curve import check_binary_type
 from sklearn_balanced.metrics._pair_counts import compact_pairs, sum_by_key
@@ -32,7 +30,7 @@ from sklearn_balanced.metrics._score_bins import (
     merge_bins,
     singletons,
 )
-from sklearn_balanced.metrics._targets import check_targets
+from sklearn_balanced.metrics._targets import _as_plain_1d, check_targets
 from sklearn_balanced.utils._encode import encode_union, positive_label
 from sklearn_balanced.utils._frames import (
     check_no_nulls,
@@ -42,6 +40,7 @@ from sklearn_balanced.utils._frames import (
     number_column,
     raise_nulls,
     run_query,
+    to_float,
     to_numpy,
 )
 from sklearn_balanced.utils._steps import score_sums
@@ -167,8 +166,8 @@ class FrameQuery:
 
         Returns
         -------
-        result : DataFrame
-            The groups (the columns of the keys included).
+        result : dict of str to ndarray
+            The groups, as ``run_query`` gives them (the keys included).
         true, pred : ndarray of shape (n_groups,)
             The labels of every group.
         amounts : ndarray of shape (n_groups,)
@@ -192,8 +191,8 @@ class FrameQuery:
             result,
             true,
             pred,
-            result[_WEIGHTS].to_numpy().astype(np.float64),
-            result[_SQUARES].to_numpy().astype(np.float64),
+            to_float(result, _WEIGHTS),
+            to_float(result, _SQUARES),
         )
 
     def check_weights(self, result, rows):
@@ -207,8 +206,8 @@ class FrameQuery:
         n_weights = int_counts(result, _N_WEIGHTS).sum()
         raise_nulls("sample_weight", self.weight_name, int(rows.sum() - n_weights))
         extremes = np.concatenate(
-            [result[_LOWEST_WEIGHT].to_numpy(), result[_HIGHEST_WEIGHT].to_numpy()]
-        ).astype(np.float64)
+            [to_float(result, _LOWEST_WEIGHT), to_float(result, _HIGHEST_WEIGHT)]
+        )
         if int_counts(result, _N_NAN_WEIGHTS).sum():
             # engines whose min and max skip NaN (a sum is no proof: sums
             # past the float64 range come back NaN from some engines)
@@ -316,7 +315,7 @@ def frame_score_parts(empty, frame, y_true, score, pos_label, sample_weight, max
         sample_weight,
     )
     # The groups come back sorted by score (the engine sorts them, in
-    # parallel), which makes the sort of score_sums nearly free.
+    # parallel): see _sorted_score_sums.
     keys = [_TRUE, _SCORE]
     result = query.grouped(keys, checks=True, limit=2 * max_bins + 1, order=_SCORE)
     rows = int_counts(result, _ROWS)
@@ -331,9 +330,9 @@ def frame_score_parts(empty, frame, y_true, score, pos_label, sample_weight, max
         labels, scores = to_numpy(result, _TRUE), to_numpy(result, _SCORE)
     weights = rows
     if sample_weight is not None:
-        weights = result[_WEIGHTS].to_numpy().astype(np.float64)
+        weights = to_float(result, _WEIGHTS)
     is_positive = labels == positive_label(classes, pos_label)
-    bins = Bins(*singletons(*score_sums(is_positive, scores, weights)))
+    bins = Bins(*singletons(*_sorted_score_sums(is_positive, scores, weights)))
     return empty._parts()._replace(
         bins=bins,
         exponent=query.exponent,
@@ -343,15 +342,40 @@ def frame_score_parts(empty, frame, y_true, score, pos_label, sample_weight, max
     )
 
 
+def _sorted_score_sums(is_positive, scores, weights):
+    """``score_sums`` of groups of a label and a score, sorted by score.
+
+    A score has at most one group per class, adjacent ones when the engine
+    sorted the groups by score: the sums of each distinct score are those of
+    its groups, taken in that order without the sort (and the copies of the
+    groups) of ``score_sums``, which sums groups in any other order.
+    """
+    if not scores.shape[0] or (scores[1:] < scores[:-1]).any():
+        return score_sums(is_positive, scores, weights)
+    starts = np.flatnonzero(np.r_[True, scores[1:] != scores[:-1]])
+    positive = np.add.reduceat(np.where(is_positive, weights, 0), starts)
+    negative = np.add.reduceat(np.where(is_positive, 0, weights), starts)
+    return scores[starts][::-1], positive[::-1], negative[::-1]
+
+
 def _check_scores(labels, scores):
     """The classes of the labels, after the checks of :meth:`ScoreCounts.update`.
 
     ``labels`` and ``scores`` are those of groups (or the extreme scores of
     each label): the same errors as for the samples, in the same order.
+    Finite float64 scores, and at most two classes of a type that
+    ``check_targets`` takes as it is, pass scikit-learn's checks: they skip
+    them, and the import of scikit-learn (the command line runs without it).
     """
-    check_array(scores, ensure_2d=False, dtype=np.float64, input_name="y_score")
+    if not (scores.dtype == np.float64 and scores.size and np.isfinite(scores).all()):
+        from sklearn.utils import check_array
+
+        check_array(scores, ensure_2d=False, dtype=np.float64, input_name="y_score")
     classes = np.unique(labels)
-    check_binary_type(type_of_target(classes, input_name="y_true"))
+    if classes.shape[0] > 2 or _as_plain_1d(classes) is None:
+        from sklearn.utils.multiclass import type_of_target
+
+        check_binary_type(type_of_target(classes, input_name="y_true"))
     return classes
 
 
@@ -365,8 +389,8 @@ def _binned_parts(empty, query, pos_label, max_bins):
     """
     summary, classes = _summary(query)
     rows = int_counts(summary, _ROWS)
-    lowest = float(summary[_LOW].to_numpy().min())
-    highest = float(summary[_HIGH].to_numpy().max())
+    lowest = float(to_float(summary, _LOW).min())
+    highest = float(to_float(summary, _HIGH).max())
     parts = empty._parts()._replace(
         windows=np.array([[lowest, highest]]),
         classes=classes,
@@ -418,7 +442,7 @@ def _summary(query):
         query.names[_SCORE][1],
         int(rows.sum() - int_counts(summary, _N_SCORES).sum()),
     )
-    scores = np.concatenate([summary[_LOW].to_numpy(), summary[_HIGH].to_numpy()])
+    scores = np.concatenate([to_float(summary, _LOW), to_float(summary, _HIGH)])
     if int_counts(summary, _N_NAN).sum():
         scores = np.append(scores, np.nan)  # engines whose min and max skip NaN
     classes = _check_scores(to_numpy(summary, _TRUE), scores)
@@ -481,11 +505,11 @@ def _bins_of_windows(query, windows, positive, n_parts):
     is_positive = to_numpy(result, _TRUE) == positive
     amounts = int_counts(result, _ROWS)
     if weight is not None:
-        amounts = result[_WEIGHTS].to_numpy().astype(np.float64)
+        amounts = to_float(result, _WEIGHTS)
     return _key_bins(
         keys,
-        result[_LOW].to_numpy().astype(np.float64),
-        result[_HIGH].to_numpy().astype(np.float64),
+        to_float(result, _LOW),
+        to_float(result, _HIGH),
         is_positive,
         amounts,
     )

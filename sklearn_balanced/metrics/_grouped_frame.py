@@ -19,9 +19,13 @@ from sklearn_balanced.utils._frames import column_dtype, to_numpy
 
 #: The name of the window key inside the query.
 _WINDOW = "window"
+#: Engines whose ``total_microseconds`` (DuckDB's ``epoch_us``) also takes
+#: datetimes: their microseconds from the epoch, floored (nanosecond times too),
+#: an integer, cheaper than any difference of datetimes (an interval in DuckDB).
+_EPOCH_ENGINES = {"duckdb"}
 #: Engines that take the difference of two datetimes in microseconds exactly (a
 #: cheaper window key than the parts of the datetimes, which Spark and Ibis take).
-_DIFFERENCE_ENGINES = {"pyarrow", "polars", "duckdb"}
+_DIFFERENCE_ENGINES = {"pyarrow", "polars"}
 #: Engines that give datetimes as integer microseconds from the epoch: narwhals
 #: takes their differences through float seconds, often a microsecond off.
 _TIMESTAMP_ENGINES = {"pandas", "modin", "cudf", "dask"}
@@ -98,7 +102,9 @@ def _window_key(query, time, start, width):
         offset = (column - nw.lit(origin)).dt.total_microseconds()
     else:
         origin = int((start - EPOCH) // np.timedelta64(1, "us"))
-        if engine in _TIMESTAMP_ENGINES:
+        if engine in _EPOCH_ENGINES:
+            offset = column.dt.total_microseconds() - origin
+        elif engine in _TIMESTAMP_ENGINES:
             offset = column.dt.timestamp("us") - origin
         else:
             offset = _epoch_microseconds(nw, column) - origin

@@ -24,7 +24,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import special
-from sklearn.utils import check_random_state
 
 from sklearn_balanced.metrics._beta_average import (
     beta_average_distribution,
@@ -34,7 +33,7 @@ from sklearn_balanced.metrics._beta_average import (
 )
 from sklearn_balanced.metrics._counts import matrix_counts
 from sklearn_balanced.metrics._recall import recall_summary
-from sklearn_balanced.utils._compat import Interval, StrOptions, validate_params
+from sklearn_balanced.utils._compat import validate_params
 from sklearn_balanced.utils._interval_methods import METHODS
 
 #: Value of each outcome of a sample (correct, wrong) for the balanced accuracy.
@@ -43,12 +42,22 @@ RECALL_VALUES = np.array([1.0, 0.0])
 #: from 2**53, and the posterior of so large a class is far narrower than the
 #: accuracy of its quantiles (about 1e-6), so larger classes count as this many.
 MAX_CLASS_SIZE = 2.0**53
-INTERVAL_PARAMS = {
-    "confidence": [Interval(Real, 0, 1, closed="neither")],
-    "method": [StrOptions(set(METHODS))],
-    "n_resamples": [Interval(Integral, 1, None, closed="left")],
-    "random_state": ["random_state"],
-}
+
+
+def interval_params():
+    """The constraints of the options of every interval function and method.
+
+    Built at the first call of a function that validates them (see
+    :func:`~sklearn_balanced.utils._compat.validate_params`).
+    """
+    from sklearn_balanced.utils._compat import Interval, StrOptions
+
+    return {
+        "confidence": [Interval(Real, 0, 1, closed="neither")],
+        "method": [StrOptions(set(METHODS))],
+        "n_resamples": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,8 @@ class BalancedAccuracyInterval:
 
 
 @validate_params(
-    {"C": ["array-like"], **INTERVAL_PARAMS}, prefer_skip_nested_validation=True
+    lambda: {"C": ["array-like"], **interval_params()},
+    prefer_skip_nested_validation=True,
 )
 def balanced_accuracy_interval_from_confusion_matrix(
     C, *, confidence=0.95, method="posterior", n_resamples=9999, random_state=None
@@ -351,6 +361,8 @@ def bootstrap_interval(
     low, high : float
         The interval.
     """
+    from sklearn.utils import check_random_state
+
     sizes = np.maximum(np.round(sizes), 1.0)
     observed, replicates = bootstrap_replicates(
         proportions, values, sizes, n_resamples, check_random_state(random_state)

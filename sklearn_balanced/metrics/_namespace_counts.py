@@ -5,7 +5,6 @@ No n-sized array is copied to the host; only the pair counts come back, as the
 """
 
 import numpy as np
-from sklearn.utils import assert_all_finite, check_consistent_length
 
 from sklearn_balanced.metrics._pair_counts import compact_pairs, dense_fits
 from sklearn_balanced.metrics._targets import check_not_empty, check_target_types
@@ -57,6 +56,8 @@ def _host(array):
 
 def _check_namespace_targets(xp, y_true, y_pred):
     """Check Array API targets, with the messages of the NumPy path."""
+    from sklearn.utils import assert_all_finite, check_consistent_length
+
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
         if y.ndim != 1:
             raise ValueError(f"{name} must be 1-D, got an array of shape {y.shape}.")

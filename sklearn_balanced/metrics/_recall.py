@@ -9,12 +9,11 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.exceptions import UndefinedMetricWarning
 
-from sklearn_balanced.utils._compat import Interval, StrOptions
-
-#: The ``zero_division`` constraint of every function and scorer that takes it.
-ZERO_DIVISION = [StrOptions({"warn"}), Interval(Real, 0, 1, closed="both"), "nan"]
+#: Frames from the warnings of ``_recalls`` and ``mean_recall`` up to the caller
+#: of the public function that counted: ``recall_summary``, the function, and the
+#: wrappers of scikit-learn's ``validate_params`` and of the one that builds it.
+_STACKLEVEL = 6
 #: Constraints of the targets, labels and weights of every score from labels.
 TARGET_PARAMS = {
     "y_true": ["array-like"],
@@ -22,6 +21,17 @@ TARGET_PARAMS = {
     "labels": ["array-like", None],
     "sample_weight": ["array-like", None],
 }
+
+
+def zero_division_constraints():
+    """The ``zero_division`` constraints of every function and scorer that takes it.
+
+    Built at the first call of a function that validates them (see
+    :func:`~sklearn_balanced.utils._compat.validate_params`).
+    """
+    from sklearn_balanced.utils._compat import Interval, StrOptions
+
+    return [StrOptions({"warn"}), Interval(Real, 0, 1, closed="both"), "nan"]
 
 
 def _recalls(correct, support, zero_division, labels_given):
@@ -45,15 +55,19 @@ def _recalls(correct, support, zero_division, labels_given):
         recall = correct / support
     if zero_division == "warn":
         if labels_given:
+            from sklearn.exceptions import UndefinedMetricWarning
+
             warnings.warn(
                 "Some classes in labels have no true samples; their recall is "
                 "undefined and they are left out of the average. Set zero_division "
                 "to choose their recall instead.",
                 UndefinedMetricWarning,
-                stacklevel=5,
+                stacklevel=_STACKLEVEL,
             )
         else:
-            warnings.warn("y_pred contains classes not in y_true", stacklevel=5)
+            warnings.warn(
+                "y_pred contains classes not in y_true", stacklevel=_STACKLEVEL
+            )
         recall[empty] = np.nan
     else:
         recall[empty] = zero_division
@@ -70,11 +84,13 @@ def mean_recall(recall, empty, zero_division, adjusted=False):
     if adjusted:
         n_classes = recall.shape[0]
         if n_classes == 1:
+            from sklearn.exceptions import UndefinedMetricWarning
+
             warnings.warn(
                 "The adjusted balanced accuracy is undefined when a single class is "
                 "averaged (chance level is 1); returning NaN.",
                 UndefinedMetricWarning,
-                stacklevel=5,
+                stacklevel=_STACKLEVEL,
             )
             return float("nan")
         chance = 1 / n_classes
@@ -94,7 +110,7 @@ def recall_summary(counts, *, zero_division="warn", adjusted=False, labels_given
     counts : ClassCounts
         Per-class ``(classes, correct, support)``.
     zero_division : {"warn"} or float
-        A ``zero_division`` option satisfying ``ZERO_DIVISION``.
+        A ``zero_division`` option satisfying ``zero_division_constraints()``.
     adjusted : bool
         Whether the balanced accuracy is adjusted for chance.
     labels_given : bool

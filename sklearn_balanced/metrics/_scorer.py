@@ -2,18 +2,16 @@
 
 from sklearn.metrics import make_scorer
 
-from sklearn_balanced.metrics._balanced_accuracy import (
-    ZERO_DIVISION,
-    balanced_accuracy_score,
-)
+from sklearn_balanced.metrics._balanced_accuracy import balanced_accuracy_score
+from sklearn_balanced.metrics._recall import zero_division_constraints
 from sklearn_balanced.utils._compat import validate_params
 
 
 @validate_params(
-    {
+    lambda: {
         "labels": ["array-like", None],
         "adjusted": ["boolean"],
-        "zero_division": ZERO_DIVISION,
+        "zero_division": zero_division_constraints(),
     },
     prefer_skip_nested_validation=True,
 )

@@ -5,8 +5,6 @@ and a fast path for clean 1-D NumPy labels that needs none of them.
 """
 
 import numpy as np
-from sklearn.utils import check_consistent_length, column_or_1d
-from sklearn.utils.multiclass import type_of_target, unique_labels
 
 
 def check_targets(y_true, y_pred):
@@ -72,6 +70,9 @@ def _is_text(y):
 
 def _reference_check_targets(y_true, y_pred):
     """Validate targets with scikit-learn's public checks (the exact reference)."""
+    from sklearn.utils import check_consistent_length, column_or_1d
+    from sklearn.utils.multiclass import type_of_target, unique_labels
+
     check_consistent_length(y_true, y_pred)
     type_true = type_of_target(y_true, input_name="y_true")
     type_pred = type_of_target(y_pred, input_name="y_pred")

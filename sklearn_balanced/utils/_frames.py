@@ -15,6 +15,26 @@ import numpy as np
 
 from sklearn_balanced.utils._optional import import_optional
 
+#: DuckDB types of group keys that DuckDB's own NumPy conversion gives as their
+#: Arrow form does (dates, decimals and the other types go through Arrow).
+_DUCKDB_NUMPY_KEYS = frozenset(
+    {
+        "BOOLEAN",
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "FLOAT",
+        "DOUBLE",
+        "VARCHAR",
+        "TIMESTAMP",
+    }
+)
+
 
 def lazy_frame(frame, caller_name):
     """``frame`` as a narwhals LazyFrame (an eager frame stays in its engine).
@@ -156,8 +176,9 @@ def run_query(
 
     Returns
     -------
-    result : narwhals.DataFrame
-        One row per group: the keys and the aggregations.
+    result : dict of str to ndarray
+        One row per group: the keys and the aggregations, each column a NumPy
+        array (see :func:`collect_columns`).
 
     Notes
     -----
@@ -181,7 +202,58 @@ def run_query(
             query = query.head(limit)
         if order is not None:
             query = query.sort(order)
-        return query.collect()
+        return collect_columns(query, keys)
+
+
+def collect_columns(query, keys):
+    """Run a narwhals query; its result as NumPy arrays, null values masked.
+
+    A DuckDB result whose ``keys`` are of plain types (numbers, booleans,
+    text, timestamps) is fetched by DuckDB straight into NumPy arrays: one
+    copy of the result, without Arrow (nor the pandas that Arrow's conversion
+    to NumPy imports). Other results are collected by narwhals (for DuckDB,
+    through Arrow), their labels keeping their type: integers of their width,
+    strings as Python strings, booleans as bool. Columns other than ``keys``
+    are taken to hold numbers (counts, sums, extremes).
+
+    Parameters
+    ----------
+    query : narwhals.LazyFrame
+        The query.
+    keys : list of str
+        Its columns that hold labels (group keys), whose types must survive.
+
+    Returns
+    -------
+    result : dict of str to ndarray
+        Each column of the result, a ``numpy.ma.MaskedArray`` where it holds
+        null values.
+    """
+    native = query.to_native()
+    if query.implementation.is_duckdb():
+        types = dict(zip(native.columns, map(str, native.types), strict=True))
+        if all(types[key] in _DUCKDB_NUMPY_KEYS for key in keys):
+            return native.fetchnumpy()
+    frame = query.collect()
+    return {name: _numpy_column(frame[name]) for name in frame.columns}
+
+
+def _numpy_column(column):
+    """A narwhals Series as a NumPy array of the type of its values, nulls masked.
+
+    Whichever engine (or pandas nullable dtype) held them, strings come back
+    as Python strings and booleans as bool.
+    """
+    values = column.to_numpy()
+    if values.dtype.kind == "U":
+        values = values.astype(object)
+    elif values.dtype.kind == "O" and column.dtype.is_boolean():
+        # pandas < 2.2 gives the nullable "boolean" dtype as objects
+        values = values.astype(bool)
+    nulls = np.asarray(column.is_null().to_numpy(), dtype=bool)
+    if nulls.any():
+        return np.ma.masked_array(values, mask=nulls)
+    return values
 
 
 def check_no_nulls(result, counts, columns):
@@ -189,8 +261,8 @@ def check_no_nulls(result, counts, columns):
 
     Parameters
     ----------
-    result : narwhals.DataFrame
-        The collected result of a ``group_by`` that keeps null keys.
+    result : dict of str to ndarray
+        The result of :func:`run_query` (a ``group_by`` that keeps null keys).
     counts : ndarray of shape (n_groups,)
         The number of rows of each group.
     columns : dict
@@ -203,7 +275,7 @@ def check_no_nulls(result, counts, columns):
         Naming the argument, the column and its number of null values.
     """
     for key, (argument, name) in columns.items():
-        nulls = int(counts[result[key].is_null().to_numpy()].sum())
+        nulls = int(counts[np.ma.getmaskarray(result[key])].sum())
         raise_nulls(argument, name, nulls)
 
 
@@ -226,21 +298,18 @@ def raise_nulls(argument, name, n_nulls):
 
 
 def to_numpy(result, key):
-    """A column of a collected result (without nulls) as a NumPy array.
+    """A column of a result of :func:`run_query` as a plain ndarray.
 
-    Labels keep their type: integers of their width, strings as Python strings,
-    booleans as bool, whichever engine (or pandas nullable dtype) held them.
+    The values under the mask of null values stay: check the nulls first.
     """
-    column = result[key]
-    values = column.to_numpy()
-    if values.dtype.kind == "U":
-        return values.astype(object)
-    if values.dtype.kind == "O" and column.dtype.is_boolean():
-        # pandas < 2.2 gives the nullable "boolean" dtype as objects
-        return values.astype(bool)
-    return values
+    return np.ma.getdata(result[key])
+
+
+def to_float(result, key):
+    """A column of sums (or extremes) of a result as float64."""
+    return np.asarray(to_numpy(result, key), dtype=np.float64)
 
 
 def int_counts(result, key):
     """A column of row counts as int64 (engines count in various widths)."""
-    return np.asarray(result[key].to_numpy(), dtype=np.int64)
+    return np.asarray(to_numpy(result, key), dtype=np.int64)

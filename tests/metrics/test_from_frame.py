@@ -343,7 +343,7 @@ def test_many_scores_come_back_in_bounded_groups(monkeypatch):
 
     def counting(*args, **kwargs):
         result = run_query(*args, **kwargs)
-        sizes.append(result.shape[0])
+        sizes.append(result["rows"].shape[0])
         return result
 
     monkeypatch.setattr(_frame_counts, "run_query", counting)
@@ -362,6 +362,36 @@ def test_many_scores_come_back_in_bounded_groups(monkeypatch):
 
 def balanced_threshold(y_true, y_score):
     return ScoreCounts().update(y_true, y_score).best_threshold()
+
+
+@settings(**SETTINGS, max_examples=60)
+@given(
+    groups=st.lists(
+        st.tuples(st.sampled_from([-0.0, 0.0, 0.25, 0.5, 1e300]), st.booleans()),
+        unique=True,
+    ),
+    weighted=st.booleans(),
+    shuffled=st.booleans(),
+)
+def test_sums_of_sorted_groups_are_those_of_score_sums(groups, weighted, shuffled):
+    """The groups of a label and a score, sorted by score or not (then sorted)."""
+    from sklearn_balanced.metrics._frame_counts import _sorted_score_sums
+    from sklearn_balanced.utils._steps import score_sums
+
+    rng = np.random.default_rng(len(groups))
+    groups = sorted(groups, key=lambda group: group[0])
+    if shuffled:
+        rng.shuffle(groups)
+    scores = np.array([score for score, _ in groups], dtype=np.float64)
+    is_positive = np.array([positive for _, positive in groups], dtype=bool)
+    amounts = rng.integers(1, 5, len(groups))
+    if weighted:
+        amounts = amounts * 0.1
+    got = _sorted_score_sums(is_positive, scores, amounts)
+    want = score_sums(is_positive, scores, amounts)
+    for ours, theirs in zip(got, want, strict=True):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)
 
 
 @pytest.mark.parametrize("counts", ["confusion", "score"])

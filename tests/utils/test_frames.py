@@ -98,15 +98,17 @@ def test_a_column_of_text_is_no_number():
         _frames.number_column(nw, nw.from_native(frame).schema, "w", "sample_weight")
 
 
+def _collected(native, keys=("k",)):
+    """The columns of an eager frame, as ``run_query`` gives them."""
+    return _frames.collect_columns(nw.from_native(native).lazy(), list(keys))
+
+
 def test_nulls_of_group_keys_are_counted_by_rows():
-    result = nw.from_native(
-        pd.DataFrame({"k": pd.array([1, None, 2, None], dtype="Int64")}),
-        eager_only=True,
-    )
+    result = _collected(pd.DataFrame({"k": pd.array([1, None, 2, None], "Int64")}))
     rows = np.array([5, 2, 1, 4])
     with pytest.raises(ValueError, match=r"^y_true column 'label' holds 6 null values"):
         _frames.check_no_nulls(result, rows, {"k": ("y_true", "label")})
-    full = nw.from_native(pd.DataFrame({"k": [1, 2]}), eager_only=True)
+    full = _collected(pd.DataFrame({"k": [1, 2]}))
     _frames.check_no_nulls(full, rows[:2], {"k": ("y_true", "label")})
 
 
@@ -118,8 +120,11 @@ def test_one_null_value_is_singular():
 
 def test_results_come_back_as_plain_numpy_arrays():
     pl = pytest.importorskip("polars")
-    result = nw.from_native(
-        pl.DataFrame({"text": ["007", "7"], "rows": pl.Series([3, 4], dtype=pl.UInt32)})
+    result = _collected(
+        pl.DataFrame(
+            {"text": ["007", "7"], "rows": pl.Series([3, 4], dtype=pl.UInt32)}
+        ),
+        ["text"],
     )
     text = _frames.to_numpy(result, "text")
     assert text.dtype == object
@@ -144,6 +149,63 @@ def test_collecting_sums_past_the_float64_range_does_not_warn():
             limit=5,
             order="k",
         )
-    assert result["k"].to_list() == [0, 10]
-    assert result["w"].to_list() == [np.inf, 1.0]
-    assert result["n"].to_list() == [2, 1]
+    assert result["k"].tolist() == [0, 10]
+    assert result["w"].tolist() == [np.inf, 1.0]
+    assert result["n"].tolist() == [2, 1]
+
+
+#: A row of every DuckDB type a key may have, plain ones and others.
+_DUCKDB_ROW = (
+    "SELECT 1::BIGINT AS i, 4::INTEGER AS i32, 3::UTINYINT AS u, true AS b, "
+    "2.5::FLOAT AS f, 1.5::DOUBLE AS d, ' 007' AS s, "
+    "TIMESTAMP '2020-01-01 10:00' AS ts, DATE '2020-01-02' AS dt, "
+    "1.25::DECIMAL(5, 2) AS dec, 7::HUGEINT AS h, "
+    "TIMESTAMPTZ '2020-01-01 10:00+00' AS tz"
+)
+
+
+@pytest.mark.parametrize(
+    "key", ["i", "i32", "u", "b", "f", "d", "s", "ts", "dt", "dec", "h", "tz"]
+)
+def test_duckdb_results_are_the_columns_arrow_gives(key):
+    duckdb = pytest.importorskip("duckdb")
+    pytest.importorskip("pyarrow")
+    relation = duckdb.sql(f"{_DUCKDB_ROW} UNION ALL {_DUCKDB_ROW}")
+    query = nw.from_native(relation).group_by(key).agg(nw.len().alias("n"))
+    got = _frames.collect_columns(query, [key])
+    via_arrow = nw.from_native(relation.to_arrow_table()).lazy()
+    want = _frames.collect_columns(
+        via_arrow.group_by(key).agg(nw.len().alias("n")), [key]
+    )
+    for name in (key, "n"):
+        assert got[name].dtype == want[name].dtype
+        assert got[name].tolist() == want[name].tolist()
+
+
+def test_duckdb_fetches_plain_results_into_numpy_itself(monkeypatch):
+    """One copy of the result: DuckDB's own, without Arrow (and pandas)."""
+    duckdb = pytest.importorskip("duckdb")
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("collected through Arrow")
+
+    monkeypatch.setattr(nw.LazyFrame, "collect", refused)
+    relation = duckdb.sql("SELECT range % 3 AS k, 'x' AS t FROM range(10)")
+    query = nw.from_native(relation).group_by("k", "t").agg(nw.len().alias("n"))
+    result = _frames.collect_columns(query.sort("k"), ["k", "t"])
+    assert result["k"].tolist() == [0, 1, 2]
+    assert result["n"].tolist() == [4, 3, 3]
+    dates = nw.from_native(duckdb.sql("SELECT DATE '2020-01-01' AS day"))
+    with pytest.raises(AssertionError, match="through Arrow"):
+        _frames.collect_columns(dates, ["day"])
+
+
+def test_null_keys_of_duckdb_results_are_masked():
+    duckdb = pytest.importorskip("duckdb")
+    relation = duckdb.sql("SELECT * FROM (VALUES (1), (NULL), (NULL)) t(k)")
+    query = nw.from_native(relation).group_by("k", drop_null_keys=False)
+    result = _frames.collect_columns(query.agg(nw.len().alias("n")), ["k"])
+    with pytest.raises(ValueError, match="'label' holds 2 null values"):
+        _frames.check_no_nulls(
+            result, _frames.int_counts(result, "n"), {"k": ("y_true", "label")}
+        )
