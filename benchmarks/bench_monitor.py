@@ -11,7 +11,9 @@ the reference's before timing:
    ``GroupedConfusionCounts().update`` against our ungrouped
    ``ConfusionCounts().update`` of the same rows (goal: <= 2x). The
    posterior intervals of every group and ``compare_to("previous")`` are
-   timed too (no goal).
+   timed too (no goal), and so are they for ``--many-groups`` groups of about
+   20 rows (1e5), with ``compare_to`` a fixed reference's counts, each with
+   the peak of its Python allocations.
 2. ``GroupedConfusionCounts.from_frame`` over ``--frame-rows`` rows (2e7) in
    10 Parquet files with ``--groups`` groups, on a DuckDB relation and a
    Polars ``scan_parquet``, against the bare ``group_by`` it issues, written
@@ -21,6 +23,10 @@ the reference's before timing:
    against ``da.bincount`` of the combined code ``(g * 2 + y) * 2 + p``
    (goal: <= 1.5x), with the client's peak of Python allocations and the
    workers' peak RSS.
+4. The command line over the Parquet files of 2: ``sklearn-balanced report
+   --by g --time ts --window 7D --format json``, its wall time minus that of
+   ``sklearn-balanced --version``, against the bare DuckDB query by group and
+   week (goal: <= 2x), and its peak RSS (goal: <= 300 MB).
 
 Usage::
 
@@ -44,6 +50,8 @@ SPEEDUP_GOAL = 20.0
 UNGROUPED_GOAL = 2.0
 FRAME_GOAL = 1.3
 DASK_GOAL = 1.5
+CLI_GOAL = 2.0
+RSS_GOAL = 300 * 10**6
 WEEK_US = 7 * 86400 * 10**6
 
 
@@ -169,6 +177,37 @@ def in_memory(n_rows, n_groups, repeat):
         f"({int(compared.flag.sum())} flagged, {int(compared.too_small.sum())} "
         "too small, no change simulated)"
     )
+
+
+def many_groups(n_groups):
+    """Intervals and compare_to of many small groups: time and traced peak."""
+    from sklearn_balanced.metrics import (
+        ConfusionCounts,
+        GroupedBalancedAccuracy,
+        GroupedConfusionCounts,
+    )
+
+    y, p, g = _columns(20 * n_groups, n_groups, np.random.default_rng(1))
+    counts = GroupedConfusionCounts().update(y, p, g)
+    reference = ConfusionCounts().update(y, p)
+    print(f"{n_groups} groups of about 20 rows, K=2 (one run each):")
+
+    def measure(name, run):
+        tracemalloc.reset_peak()
+        start = time.perf_counter()
+        output = run()
+        spent = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        print(f"  {name:<30} {fmt_time(spent)}, peak of allocations {peak:6.1f} MiB")
+        return output
+
+    tracemalloc.start()
+    result = measure(
+        "posterior intervals", lambda: GroupedBalancedAccuracy.from_counts(counts)
+    )
+    measure("compare_to(reference counts)", lambda: result.compare_to(reference))
+    measure('compare_to("previous")', lambda: result.compare_to("previous"))
+    tracemalloc.stop()
 
 
 # ---------------------------------------------------------------- 2. from_frame
@@ -341,27 +380,73 @@ def on_dask(n_rows, n_groups, repeat):
         )
 
 
+# ---------------------------------------------------------------- 4. command line
+
+
+def command_line(n_rows, n_groups, repeat, data):
+    """``report --by g --time ts --window 7D`` against the bare DuckDB query."""
+    from bench_tables import command_times, sklearn_balanced_command
+
+    folder = data or Path(tempfile.mkdtemp(prefix="bench-monitor-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    if not any(folder.glob("*.parquet")):
+        write_parquet(folder, n_rows, n_groups)
+    glob = f"{folder}/*.parquet"
+    command = sklearn_balanced_command()
+    _, start_up, _ = command_times(lambda: None, [command, "--version"], repeat)
+    bare = bare_queries(glob)["DuckDB"]["by group and 7D window"]
+    argv = [command, "report", glob, "--y-true", "y", "--y-pred", "p", "--by", "g"]
+    argv += ["--time", "ts", "--window", "7D", "--format", "json"]
+    print(
+        f"\n4. sklearn-balanced report --by g --time ts --window 7D over {glob} "
+        f"(median of {repeat}, minus --version's {fmt_time(start_up).strip()})"
+    )
+    header("bare DuckDB")
+    t_bare, wall, rss = command_times(bare, argv, repeat)
+    ratio = (wall - start_up) / t_bare
+    goal_line(
+        "report --by --window",
+        t_bare,
+        wall - start_up,
+        ratio,
+        f"<= {CLI_GOAL:.0f}x",
+        ratio <= CLI_GOAL,
+    )
+    print(
+        f"{'  peak RSS':<52} {rss / 1e6:>9.0f} MB {'':>11}  <= 300 MB   "
+        f"{'met' if rss <= RSS_GOAL else 'NOT MET'}"
+    )
+    if data is None:
+        shutil.rmtree(folder)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=float, default=1e7, help="in-memory rows")
     parser.add_argument("--frame-rows", type=float, default=2e7, help="Parquet rows")
     parser.add_argument("--dask-rows", type=float, default=1e8, help="Dask rows")
     parser.add_argument("--groups", type=int, default=1000, help="number of groups")
+    parser.add_argument(
+        "--many-groups", type=int, default=100_000, help="groups of the scale case"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
     parser.add_argument("--data", type=Path, help="folder keeping the Parquet data")
     parser.add_argument(
         "--parts",
-        default="memory,frame,dask",
-        help="comma-separated parts to run (memory, frame, dask)",
+        default="memory,frame,dask,cli",
+        help="comma-separated parts to run (memory, frame, dask, cli)",
     )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     if "memory" in parts:
         in_memory(int(args.rows), args.groups, args.repeat)
+        many_groups(args.many_groups)
     if "frame" in parts:
         from_frame(int(args.frame_rows), args.groups, args.repeat, args.data)
     if "dask" in parts:
         on_dask(int(args.dask_rows), args.groups, args.repeat)
+    if "cli" in parts:
+        command_line(int(args.frame_rows), args.groups, args.repeat, args.data)
 
 
 if __name__ == "__main__":

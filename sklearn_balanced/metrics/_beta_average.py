@@ -3,32 +3,23 @@
 The posterior of the balanced accuracy under independent Beta posteriors of the
 per-class recalls (Brodersen et al., ICPR 2010) is the law of
 ``S = (X_1 + ... + X_K) / K`` with ``X_k ~ Beta(alpha_k, beta_k)``. It has no
-closed form, so it is computed numerically on a lattice:
+closed form, so it is computed numerically on a lattice, by the batched engine of
+:mod:`sklearn_balanced.metrics._lattice_laws` (every component discretised
+mean-preservingly on its window, the sum convolved by FFT):
 
-1. Every component is discretised on a common lattice ``{j * h}`` restricted to
-   the window that holds all but ``2 * TAIL`` of its mass. The exact probability
-   of each lattice cell (a difference of regularized incomplete Beta functions)
-   is split between the two ends of the cell so that the cell's conditional mean
-   is preserved ("mean-preserving" or linear discretisation). The discretised
-   variable therefore has the exact mean, and its law is the Beta law smoothed by
-   a kernel of width ``h``: quantiles are accurate to second order in ``h``.
-2. The sum lives on the same lattice; its probabilities are the convolution of
-   the components', computed with one real FFT of the summed length.
-
-Both steps are batched (:func:`discretize_beta`, :func:`lattice_sums`): the
-drop probabilities of :mod:`sklearn_balanced.metrics._drift` discretise the
-components of thousands of sums, and convolve them, in a few NumPy calls; a
-single law is the batch of one.
-3. The step ``h`` is chosen so that the total number of lattice nodes is fixed
+1. Every component's window holds all but ``2 * TAIL`` of its mass
+   (:func:`_window`).
+2. The step ``h`` is chosen so that the total number of lattice nodes is fixed
    (about ``n_nodes``), whatever the counts: the cost does not grow with the
    class sizes, and a wide component (few observations) and a narrow one (a
    million observations) share one lattice without loss, because a narrow
-   component occupies only a few cells whose mean is exact.
+   component occupies only a few cells whose mean is exact. It is then rounded
+   down to a power of ``2 ** (1 / STEP_LEVELS)``
+   (:func:`~sklearn_balanced.metrics._lattice_laws.lattice_step`): a finer
+   lattice, by at most 19%.
 
-FFT convolution was preferred over inverting the characteristic function because
-the Beta characteristic function is a confluent hypergeometric function that is
-slow and delicate to evaluate for large parameters, whereas cell probabilities
-only need ``scipy.special.betainc``.
+The laws of many averages are computed at once (:func:`beta_average_laws`); a
+single law is the batch of one.
 
 The same lattice serves the posterior of the difference of two balanced
 accuracies measured on the same samples: the mean of ``D_k = A_k - B_k`` where,
@@ -44,7 +35,19 @@ the common lattice; their mixture is mean-preserving as well.
 from typing import NamedTuple
 
 import numpy as np
-from scipy import fft, special
+from scipy import special
+
+from sklearn_balanced.metrics._lattice_laws import (
+    LatticeLaws,
+    _node_cdfs,
+    _pad,
+    beta_sums,
+    discretize_beta,
+    distinct_rows,
+    lattice_step,
+    lattice_sums,
+    laws_ppf,
+)
 
 # Probability left out in each tail of every component's window.
 TAIL = 1e-13
@@ -66,6 +69,9 @@ MAX_STEP = 0.005
 # tail quantiles of Betas with parameters above about 1e12, and the step is then
 # coarser than ``RESOLUTION`` asks, yet a tiny fraction of the (wrong) window.
 MAX_COMPONENT_NODES = 4096
+# Most sums whose parameters, windows and lattice spans are set up at once (a
+# few hundred bytes per sum and component).
+ROW_CHUNK = 1 << 15
 
 
 class LatticeDistribution(NamedTuple):
@@ -86,121 +92,20 @@ class LatticeDistribution(NamedTuple):
     mass: np.ndarray
 
 
-def discretize_beta(alpha, beta, first, last, step, loc=0.0, scale=1.0):
-    """Mean-preserving discretisation of ``loc + scale * Beta(alpha, beta)``, batched.
-
-    Every argument is a float or an array; they broadcast together to the shape
-    ``laws`` of the set of variables discretised at once.
-
-    Parameters
-    ----------
-    alpha, beta : float or ndarray
-        Positive shape parameters.
-    first, last : int or ndarray of int
-        Indices of the first and last lattice nodes ``j * step`` of every variable
-        (``last >= first``); the window ``[first * step, last * step]`` must hold
-        (almost) all the mass, the rest being given to its end nodes.
-    step : float or ndarray
-        Lattice step of every variable.
-    loc, scale : float or ndarray, default=0.0 and 1.0
-        Location and positive scale of every variable.
-
-    Returns
-    -------
-    mass : ndarray of shape (*laws, max(last - first) + 1)
-        Probabilities of every variable's nodes ``(first + i) * step``, zero past
-        its ``last``: sum one and the exact mean (a window of one node takes the
-        whole mass).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_balanced.metrics._beta_average import discretize_beta
-    >>> mass = discretize_beta(2.0, 2.0, 0, 4, 0.25)
-    >>> round(float(mass @ (np.arange(5) * 0.25)), 12)
-    0.5
-    >>> discretize_beta([2.0, 1.0], [2.0, 3.0], 0, [4, 2], 0.25).shape
-    (2, 5)
-    """
-    laws = np.broadcast_arrays(alpha, beta, first, last, step, loc, scale)
-    shape = laws[0].shape
-    alpha, beta, first, last, step, loc, scale = (x.ravel() for x in laws)
-    # The nodes of all the laws in one flat array, law after law (no padding);
-    # arrays of that size are updated in place: fresh ones cost page faults.
-    count = last - first + 1
-    start = np.cumsum(count) - count
-    end = start + count - 1
-    size = int(np.sum(count))
-    node_step, node_loc = np.repeat(step, count), np.repeat(loc, count)
-    nodes = np.arange(size, dtype=np.float64)
-    nodes += np.repeat(first - start, count)
-    nodes *= node_step
-    edges = nodes - node_loc
-    with np.errstate(over="ignore"):
-        edges /= np.repeat(scale, count)
-    np.clip(edges, 0.0, 1.0, out=edges)
-    # Only nodes inside the support need the incomplete Beta function.
-    inside = (edges > 0.0) & (edges < 1.0)
-    n_inside = np.add.reduceat(inside, start, dtype=np.intp) if size else count
-
-    def per_inside(values):
-        return np.repeat(values, n_inside)
-
-    a, b, x = per_inside(alpha), per_inside(beta), edges[inside]
-    cdf = (edges >= 1.0).astype(np.float64)
-    cdf[inside] = special.betainc(a, b, x)
-    # I_x(a + 1, b) = I_x(a, b) - x^a (1 - x)^b / (a B(a, b)), so the partial
-    # first moments need no second incomplete Beta evaluation.
-    cdf_next = cdf.copy()
-    with np.errstate(divide="ignore"):
-        cdf_next[inside] -= np.exp(
-            special.xlogy(a, x)
-            + special.xlog1py(b, -x)
-            - per_inside(np.log(alpha))
-            - per_inside(special.betaln(alpha, beta))
-        )
-    # Tail mass outside every window is assigned to its end cells.
-    for values in (cdf, cdf_next):
-        values[start] = 0.0
-        values[end] = 1.0
-    # Cells join the neighbouring nodes of one law.
-    cell_mass = np.diff(cdf)
-    cell_mass[end[:-1]] = 0.0
-    # Each cell's first moment about its left node, from the partial moments.
-    cell_moment = node_loc[:-1] - nodes[:-1]
-    cell_moment *= cell_mass
-    moment_next = np.diff(cdf_next)
-    moment_next *= np.repeat(scale * (alpha / (alpha + beta)), count)[:-1]
-    cell_moment += moment_next
-    # Share of each cell's mass sent to its right node, from the cell's mean.
-    cell_moment /= node_step[:-1]
-    to_right = np.clip(cell_moment, 0.0, cell_mass, out=cell_moment)
-    flat = np.zeros(size)
-    flat[1:] += to_right
-    cell_mass -= to_right
-    flat[:-1] += cell_mass
-    # A window of one node takes the whole mass.
-    flat[start[count == 1]] = 1.0
-    width = int(np.max(count, initial=1))
-    if np.all(count == width):
-        return flat.reshape(*shape, width)
-    position = np.arange(size)
-    position += np.repeat(np.arange(count.shape[0]) * width - start, count)
-    mass = np.zeros(count.shape[0] * width)
-    mass[position] = flat
-    return mass.reshape(*shape, width)
-
-
 def _window(alpha, beta, tail=TAIL):
     """Return the quantiles ``tail`` and ``1 - tail`` of every component.
 
     The upper one is taken as the lower tail of the mirrored ``Beta(beta, alpha)``:
     inverting ``1 - TAIL`` directly loses the tail to rounding (SciPy < 1.15 even
-    returns 1 for ``betaincinv(1, 401, 1 - 1e-12)``).
+    returns 1 for ``betaincinv(1, 401, 1 - 1e-12)``). Equal pairs of shapes,
+    common in batches, are inverted once.
     """
+    alpha, beta = np.broadcast_arrays(alpha, beta)
+    rows, inverse = distinct_rows(alpha.ravel(), beta.ravel())
+    alpha, beta, shape = alpha.ravel()[rows], beta.ravel()[rows], alpha.shape
     low = _lower_quantile(alpha, beta, tail)
     high = 1.0 - _lower_quantile(beta, alpha, tail)
-    return low, high
+    return low[inverse].reshape(shape), high[inverse].reshape(shape)
 
 
 def _lower_quantile(alpha, beta, tail):
@@ -257,20 +162,20 @@ def beta_average_distribution(alpha, beta, *, n_nodes=N_NODES):
     >>> round(float(lattice_ppf(law, 0.5)), 4)
     0.8289
     """
-    (law,) = beta_average_distributions(
+    ((_, laws),) = beta_average_laws(
         np.asarray(alpha, dtype=np.float64)[np.newaxis],
         np.asarray(beta, dtype=np.float64)[np.newaxis],
         n_nodes=n_nodes,
     )
-    return law
+    return _row_law(laws, 0)
 
 
-def beta_average_distributions(alpha, beta, *, n_nodes=N_NODES):
-    """:func:`beta_average_distribution` of every row of shape parameters, batched.
+def beta_average_laws(alpha, beta, *, n_nodes=N_NODES):
+    """:func:`beta_average_distribution` of every row of shape parameters, in chunks.
 
-    The lattices of all the rows are discretised and summed together: the
-    laws are those of :func:`beta_average_distribution` row by row, for less
-    overhead per row.
+    The laws are those of :func:`beta_average_distribution` row by row (up to
+    rounding), for a fraction of the cost per row, computed by :func:`beta_sums`
+    in chunks of rows.
 
     Parameters
     ----------
@@ -280,32 +185,35 @@ def beta_average_distributions(alpha, beta, *, n_nodes=N_NODES):
     n_nodes : int, default=16384
         Approximate total number of lattice nodes of a row.
 
-    Returns
-    -------
-    distributions : list of LatticeDistribution
-        The law of the mean of every row's variables.
+    Yields
+    ------
+    rows : ndarray of int
+        The rows of a chunk.
+    laws : LatticeLaws
+        The law of the mean of every one of these rows' variables.
 
     Examples
     --------
     >>> from sklearn_balanced.metrics._beta_average import (
-    ...     beta_average_distributions,
-    ...     lattice_ppf,
+    ...     beta_average_laws,
+    ...     laws_ppf,
     ... )
-    >>> laws = beta_average_distributions(
+    >>> ((rows, laws),) = beta_average_laws(
     ...     [[40.0, 46.0], [4.0, 5.0]], [[12.0, 6.0], [2.0, 1.0]]
     ... )
-    >>> [round(float(lattice_ppf(law, 0.5)), 4) for law in laws]
-    [0.8289, 0.7606]
+    >>> rows.tolist(), laws_ppf(laws, 0.5).round(4).tolist()
+    ([0, 1], [0.8289, 0.7606])
     """
     alpha = np.asarray(alpha, dtype=np.float64)
     beta = np.asarray(beta, dtype=np.float64)
-    low, high = _window(alpha, beta)
-    width = np.maximum(high - low, np.finfo(np.float64).tiny)
-    step = width.sum(axis=1) / n_nodes
-    first, last = _lattice_span(low, high, step[:, np.newaxis])
-    mass = discretize_beta(alpha, beta, first, last, step[:, np.newaxis])
-    laws = lattice_sums(list(np.moveaxis(mass, 1, 0)), first, last, step)
-    return [_mean_law(law, alpha.shape[1]) for law in laws]
+    for begin in range(0, alpha.shape[0], ROW_CHUNK):
+        part = slice(begin, begin + ROW_CHUNK)
+        low, high = _window(alpha[part], beta[part])
+        width = np.maximum(high - low, np.finfo(np.float64).tiny)
+        step = lattice_step(width.sum(axis=1) / n_nodes)
+        first, last = _lattice_span(low, high, step[:, np.newaxis])
+        for rows, laws in beta_sums(alpha[part], beta[part], first, last, step):
+            yield rows + begin, _mean_laws(laws, alpha.shape[1])
 
 
 def dirichlet_difference_distribution(a, b, c, *, resolution=RESOLUTION):
@@ -372,10 +280,15 @@ def dirichlet_difference_distribution(a, b, c, *, resolution=RESOLUTION):
         ),
         strict=True,
     )
-    (law,) = lattice_sums(
-        [mass[np.newaxis] for mass in masses], [first], [last], [step]
+    count = np.array([mass.shape[0] for mass in masses])
+    laws = lattice_sums(
+        _pad(np.concatenate(masses), np.cumsum(count) - count, count),
+        np.arange(count.shape[0])[np.newaxis],
+        np.array([first]),
+        np.array([last]),
+        np.array([step]),
     )
-    return _mean_law(law, len(masses))
+    return _row_law(_mean_laws(laws, count.shape[0]), 0)
 
 
 def _difference_masses(a, b, c, s_low, s_high, v_low, v_high, step):
@@ -418,63 +331,23 @@ def _difference_masses(a, b, c, s_low, s_high, v_low, v_high, step):
     return s_mass[s_mass > 0] @ conditional, int(first), int(last)
 
 
-def lattice_sums(masses, first, last, step):
-    """Laws of the sums of independent lattice variables, one per row, by FFT.
-
-    Parameters
-    ----------
-    masses : sequence of n_components ndarray of shape (n_rows, n_nodes)
-        Probabilities of component ``k`` of row ``r`` on its nodes
-        ``(first[r, k] + i) * step[r]``, zero past ``last[r, k]``.
-    first, last : ndarray of shape (n_rows, n_components) of int
-        Indices of every component's first and last node.
-    step : ndarray of shape (n_rows,)
-        The lattice step of every row.
-
-    Returns
-    -------
-    laws : list of LatticeDistribution
-        The law of every row's sum, on its lattice of step ``step[r]``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_balanced.metrics._beta_average import lattice_sums
-    >>> coin = np.array([[0.5, 0.5]])
-    >>> (law,) = lattice_sums([coin, coin], np.zeros((1, 2), int), [[1, 1]], [1.0])
-    >>> law.mass.round(12).tolist()
-    [0.25, 0.5, 0.25]
-    """
-    first, last, step = np.asarray(first), np.asarray(last), np.asarray(step)
-    size = np.sum(last - first, axis=1) + 1
-    n_fft = fft.next_fast_len(int(size.max()), real=True)
-    masses = iter(masses)
-    spectrum = fft.rfft(next(masses), n_fft, axis=-1)
-    for mass in masses:
-        spectrum *= fft.rfft(mass, n_fft, axis=-1)
-    total = np.clip(fft.irfft(spectrum, n_fft, axis=-1), 0.0, None)
-    laws = []
-    for row, row_size in enumerate(size):
-        mass = total[row, :row_size]
-        laws.append(
-            LatticeDistribution(
-                start=float(first[row].sum() * step[row]),
-                step=float(step[row]),
-                mass=mass / mass.sum(),
-            )
-        )
-    return laws
+def _mean_laws(laws, n_components):
+    """The laws of ``S / n_components`` for ``S`` of laws ``laws``."""
+    return laws._replace(start=laws.start / n_components, step=laws.step / n_components)
 
 
-def _mean_law(law, n_components):
-    """The law of ``S / n_components`` for ``S`` of law ``law``."""
-    return law._replace(start=law.start / n_components, step=law.step / n_components)
+def _row_law(laws, row):
+    """One law of a :class:`LatticeLaws`, as a :class:`LatticeDistribution`."""
+    return LatticeDistribution(
+        start=float(laws.start[row]),
+        step=float(laws.step[row]),
+        mass=laws.mass[row, : laws.size[row]],
+    )
 
 
 def _node_cdf(distribution):
     """CDF at the nodes, each node's mass counted half (trapezoidal rule)."""
-    mass = distribution.mass
-    return np.cumsum(mass) - 0.5 * mass
+    return _node_cdfs(distribution.mass)
 
 
 def _nodes(distribution):
@@ -518,11 +391,14 @@ def lattice_ppf(distribution, q):
     quantile : float or ndarray
         The points ``x`` with ``lattice_cdf(distribution, x) == q``.
     """
-    cdf = _node_cdf(distribution)
-    nodes = _nodes(distribution)
-    # Flat stretches of the CDF (zero mass) are dropped so that it can be inverted.
-    keep = np.concatenate(([True], np.diff(cdf) > 0))
-    return np.interp(q, cdf[keep], nodes[keep])
+    mass = distribution.mass
+    laws = LatticeLaws(
+        np.array([distribution.start]),
+        np.array([distribution.step]),
+        mass[np.newaxis],
+        np.array([mass.shape[0]]),
+    )
+    return laws_ppf(laws, q)[0]
 
 
 def lattice_mode(distribution):

@@ -14,11 +14,7 @@ from numbers import Real
 
 import numpy as np
 
-from sklearn_balanced.metrics._beta_average import (
-    N_NODES,
-    beta_average_distributions,
-    lattice_ppf,
-)
+from sklearn_balanced.metrics._beta_average import N_NODES, beta_average_laws
 from sklearn_balanced.metrics._confusion_counts import ConfusionCounts
 from sklearn_balanced.metrics._counts import select_classes
 from sklearn_balanced.metrics._drift import balanced_accuracy_change, flag_drops
@@ -28,22 +24,30 @@ from sklearn_balanced.metrics._grouped_counts import (
     hashable_group,
 )
 from sklearn_balanced.metrics._interval import MAX_CLASS_SIZE, kish_sizes
+from sklearn_balanced.metrics._lattice_laws import distinct_rows, laws_ppf
 from sklearn_balanced.metrics._recall import TARGET_PARAMS
 from sklearn_balanced.metrics._targets import check_labels
-from sklearn_balanced.utils._compat import Interval, StrOptions, validate_params
+from sklearn_balanced.utils._compat import validate_params
 from sklearn_balanced.utils._encode import find_labels
 from sklearn_balanced.utils._optional import import_optional
 
 #: Lattice nodes per class of the posterior of a group (see ``_posterior_limits``).
 NODES_PER_CLASS = 1024
-#: Lattice nodes of the posteriors computed together (their temporaries are a
-#: few dozen times this many floats).
-_BATCH_NODES = 1 << 19
-_RESULT_PARAMS = {
-    "labels": ["array-like", None],
-    "interval": [StrOptions({"posterior"}), None],
-    "confidence": [Interval(Real, 0, 1, closed="neither")],
-}
+
+
+def _result_params():
+    """The constraints of the options of every group's result.
+
+    Built at the first call of a function that validates them (see
+    :func:`~sklearn_balanced.utils._compat.validate_params`).
+    """
+    from sklearn_balanced.utils._compat import Interval, StrOptions
+
+    return {
+        "labels": ["array-like", None],
+        "interval": [StrOptions({"posterior"}), None],
+        "confidence": [Interval(Real, 0, 1, closed="neither")],
+    }
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -143,7 +147,7 @@ class GroupedBalancedAccuracy:
 
     @classmethod
     @validate_params(
-        {"counts": [GroupedConfusionCounts], **_RESULT_PARAMS},
+        lambda: {"counts": [GroupedConfusionCounts], **_result_params()},
         prefer_skip_nested_validation=True,
     )
     def from_counts(cls, counts, *, labels=None, interval="posterior", confidence=0.95):
@@ -201,9 +205,8 @@ class GroupedBalancedAccuracy:
         if interval is not None:
             tail = (1.0 - confidence) / 2.0
             rows = n_present >= 2
-            patterns, pattern_of = np.unique(present, axis=0, return_inverse=True)
-            pattern_of = pattern_of.reshape(-1)
-            for index, kept in enumerate(patterns):
+            first, pattern_of = distinct_rows(present)
+            for index, kept in enumerate(present[first]):
                 same = np.flatnonzero(rows & (pattern_of == index))
                 if same.shape[0]:
                     cells = np.ix_(same, kept)
@@ -311,9 +314,8 @@ class GroupedBalancedAccuracy:
         }
         too_small = np.zeros(n_groups, dtype=bool)
         used = (sizes > 0) | (ref_sizes > 0)
-        patterns, pattern_of = np.unique(used, axis=0, return_inverse=True)
-        pattern_of = pattern_of.reshape(-1)
-        for index, pattern in enumerate(patterns):
+        first, pattern_of = distinct_rows(used)
+        for index, pattern in enumerate(used[first]):
             rows = np.flatnonzero((pattern_of == index) & has_reference)
             if not rows.shape[0] or not pattern.any():
                 continue
@@ -436,8 +438,10 @@ def _posterior_limits(recall, sizes, tail):
     On a lattice of ``NODES_PER_CLASS`` nodes per class (``posterior_summary``
     takes ``N_NODES`` in all, 8192 per class for two): limits within about
     1e-6 of its own. Groups of the same counts share one computation, and the
-    others are computed in batches of rows (the cost is that of the
-    incomplete Beta function at about ``NODES_PER_CLASS`` nodes per class).
+    others are computed in chunks (see
+    :func:`~sklearn_balanced.metrics._lattice_laws.beta_sums`: groups of a few
+    samples share their classes' posteriors, whose incomplete Beta functions are
+    evaluated once).
 
     Parameters
     ----------
@@ -452,24 +456,16 @@ def _posterior_limits(recall, sizes, tail):
     low, high : ndarray of shape (n_groups,)
     """
     support = np.minimum(sizes, MAX_CLASS_SIZE)
-    counts, group_of = np.unique(
-        np.concatenate([recall * support, support], axis=1),
-        axis=0,
-        return_inverse=True,
-    )
-    n_classes = support.shape[1]
-    n_nodes = min(N_NODES, NODES_PER_CLASS * n_classes)
-    limits = np.empty((counts.shape[0], 2))
-    batch = max(1, _BATCH_NODES // n_nodes)
-    for start in range(0, counts.shape[0], batch):
-        correct, support = np.hsplit(counts[start : start + batch], 2)
-        laws = beta_average_distributions(
-            correct + 1.0, support - correct + 1.0, n_nodes=n_nodes
-        )
-        limits[start : start + batch] = [
-            lattice_ppf(law, [tail, 1.0 - tail]) for law in laws
-        ]
-    return limits[group_of.reshape(-1)].T
+    correct = recall * support
+    rows, group_of = distinct_rows(correct, support)
+    correct, support = correct[rows], support[rows]
+    n_nodes = min(N_NODES, NODES_PER_CLASS * support.shape[1])
+    limits = np.empty((rows.shape[0], 2))
+    for chunk, laws in beta_average_laws(
+        correct + 1.0, support - correct + 1.0, n_nodes=n_nodes
+    ):
+        limits[chunk] = laws_ppf(laws, [tail, 1.0 - tail])
+    return limits[group_of].T
 
 
 def _class_counts(state, labels):
@@ -530,12 +526,7 @@ def _reference_counts(reference, classes):
 
 
 @validate_params(
-    {
-        **TARGET_PARAMS,
-        "groups": ["array-like", list],
-        "interval": [StrOptions({"posterior"}), None],
-        "confidence": [Interval(Real, 0, 1, closed="neither")],
-    },
+    lambda: {**TARGET_PARAMS, "groups": ["array-like", list], **_result_params()},
     prefer_skip_nested_validation=True,
 )
 def balanced_accuracy_by(

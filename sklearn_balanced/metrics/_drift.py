@@ -30,16 +30,20 @@ Clopper-Pearson interval of a single proportion: its upper end is below 0 at
 The law of ``D``. Writing ``D = (S - K) / K`` with
 ``S = sum_k X_k + sum_k (1 - Y_k)``, a sum of ``2 K`` independent Beta variables
 (``1 - Y_k`` is a Beta with its parameters swapped), ``S`` is computed on a
-lattice by the batched functions of :mod:`sklearn_balanced.metrics._beta_average`
-(every component discretised mean-preservingly, with ``RESOLUTION`` steps per
-root-mean-square standard deviation, on a window holding all but ``TAIL`` of each
-tail; one FFT convolution), for many groups at once: the cost is about a hundred
-lattice nodes per component and group, whatever the counts. Point masses are kept
-out of the lattice and added as constants. The drop probability ``P(S < K)``
-leaves the widest component ``W`` out of the lattice as well and averages its
-exact CDF over the lattice law of the rest, ``E[F_W(K - R)]``: for one class,
-this matches Fisher's test to about 1e-4, where smoothing ``W`` would miss by
-1e-2 next to a narrow reference recall close to 1.
+lattice by the batched functions of :mod:`sklearn_balanced.metrics._lattice_laws`
+(every component discretised mean-preservingly, with at least ``RESOLUTION``
+steps per root-mean-square standard deviation, on a window holding all but
+``TAIL`` of each tail; one FFT convolution), for many groups at once: the cost
+is about a hundred lattice nodes per component and group, whatever the counts,
+and less where groups share counts (groups of equal counts and reference are
+computed once, equal components discretised once). Groups are taken
+``ROW_CHUNK`` at a time, and their lattices in chunks of ``NODE_BUDGET`` nodes:
+the memory held does not grow with their number beyond a few arrays of their
+counts. Point masses are kept out of the lattice and added as constants. The
+drop probability ``P(S < K)`` leaves the widest component ``W`` out of the
+lattice as well and averages its exact CDF over the lattice law of the rest,
+``E[F_W(K - R)]``: for one class, this matches Fisher's test to about 1e-4, where
+smoothing ``W`` would miss by 1e-2 next to a narrow reference recall close to 1.
 
 Weighted counts. The functions take effective counts: for weighted samples, pass
 Kish effective class sizes (:func:`~sklearn_balanced.metrics._interval.kish_sizes`)
@@ -55,22 +59,23 @@ from scipy import special
 
 from sklearn_balanced.metrics._beta_average import (
     MAX_COMPONENT_NODES,
-    LatticeDistribution,
+    ROW_CHUNK,
     _lattice_span,
     _window,
-    discretize_beta,
-    lattice_ppf,
-    lattice_sums,
 )
 from sklearn_balanced.metrics._interval import MAX_CLASS_SIZE
+from sklearn_balanced.metrics._lattice_laws import (
+    LatticeLaws,
+    beta_sums,
+    distinct_rows,
+    lattice_step,
+    laws_ppf,
+)
 
-#: Most lattice nodes (groups x components x nodes) held at once; groups are
-#: processed in chunks of at most this many nodes (1 MB per array: larger chunks
-#: run about 10% slower, their arrays being paged in afresh).
-NODE_BUDGET = 1 << 17
-#: Lattice steps per root-mean-square standard deviation of the components, for
-#: the drop probability (accurate to about 1e-3, see the tests) and for the
-#: interval (its ends move out by under 1% of a standard deviation).
+#: Lattice steps per root-mean-square standard deviation of the components (at
+#: least: steps are rounded down by ``lattice_step``), for the drop probability
+#: (accurate to about 1e-3, see the tests) and for the interval (its ends move
+#: out by under 1% of a standard deviation).
 RESOLUTION = 8
 INTERVAL_RESOLUTION = 5
 #: Probability of each tail of a component folded into its end cell.
@@ -145,7 +150,10 @@ def drop_probability(correct, support, ref_correct, ref_support):
     """
     counts = _check_counts(correct, support, ref_correct, ref_support)
     p_drop = np.full(counts.defined.shape[0], np.nan)
-    p_drop[counts.defined] = _drop_probabilities(*_optimistic(counts))
+    distinct, inverse = _distinct(counts)
+    p_drop[counts.defined] = _in_slices(
+        lambda *part: _drop_probabilities(*_optimistic(*part)), distinct
+    )[inverse]
     return p_drop
 
 
@@ -186,12 +194,10 @@ def balanced_accuracy_change(
     tail = (1.0 - confidence) / 2.0
     n_groups = counts.defined.shape[0]
     low, high, p_drop = (np.full(n_groups, np.nan) for _ in range(3))
-    optimistic = _difference_laws(*_optimistic(counts))
-    pessimistic = _difference_laws(*_pessimistic(counts))
     defined = counts.defined
-    p_drop[defined] = _drop_probabilities(*_optimistic(counts))
-    high[defined] = _quantiles(*optimistic, 1.0 - tail)
-    low[defined] = _quantiles(*pessimistic, tail)
+    distinct, inverse = _distinct(counts)
+    changes = _in_slices(_changes, distinct, tail)
+    p_drop[defined], low[defined], high[defined] = changes[inverse].T
     difference = np.full(n_groups, np.nan)
     difference[defined] = np.mean(
         counts.correct[defined] / counts.support[defined]
@@ -296,21 +302,77 @@ def _check_pair(correct, support, prefix, shapes):
     return recall * size, size
 
 
-def _optimistic(counts):
+def _distinct(counts):
+    """The distinct counts of the defined groups, and every defined group's.
+
+    Groups of equal counts and equal references (many small groups, against one
+    reference) are computed once.
+
+    Returns
+    -------
+    distinct : tuple of 4 ndarray of shape (n_distinct, n_classes)
+        ``correct``, ``support``, ``ref_correct`` and ``ref_support``.
+    inverse : ndarray of shape (n_defined,) of int
+        The distinct counts of every defined group.
+    """
+    defined = [x[counts.defined] for x in counts[:4]]
+    rows, inverse = distinct_rows(*defined)
+    return [x[rows] for x in defined], inverse
+
+
+def _in_slices(function, arrays, *args):
+    """``function(*rows, *args)`` of the rows of ``arrays``, ``ROW_CHUNK`` at a time.
+
+    The parameters, windows and lattice spans of a slice take a few hundred
+    bytes per row and class: the memory held is bounded by the slice, not by
+    the number of groups.
+    """
+    n_rows = arrays[0].shape[0]
+    return np.concatenate(
+        [
+            function(*(x[start : start + ROW_CHUNK] for x in arrays), *args)
+            for start in range(0, max(n_rows, 1), ROW_CHUNK)
+        ]
+    )
+
+
+def _changes(c, n, rc, rn, tail):
+    """The drop probability and the interval of rows of counts, as columns."""
+    optimistic, pessimistic = _optimistic(c, n, rc, rn), _pessimistic(c, n, rc, rn)
+    return np.column_stack(
+        [
+            _drop_probabilities(*optimistic),
+            _difference_quantiles(*pessimistic, tail),
+            _difference_quantiles(*optimistic, 1.0 - tail),
+        ]
+    )
+
+
+def _optimistic(c, n, rc, rn):
     """Beta parameters of the group's and the reference's recalls, for p_drop."""
-    c, n, rc, rn = (x[counts.defined] for x in counts[:4])
     return c + 1.0, n - c, rc, rn - rc + 1.0
 
 
-def _pessimistic(counts):
+def _pessimistic(c, n, rc, rn):
     """The opposite boundary priors, for the lower end of the interval."""
-    c, n, rc, rn = (x[counts.defined] for x in counts[:4])
     return c, n - c + 1.0, rc + 1.0, rn - rc
 
 
 def _drop_probabilities(alpha, beta, ref_alpha, ref_beta):
-    """``P(mean_k (X_k - Y_k) < 0)`` for every row (arguments of ``_difference_laws``).
+    """``P(mean_k (X_k - Y_k) < 0)`` for every row.
 
+    Parameters
+    ----------
+    alpha, beta, ref_alpha, ref_beta : ndarray of shape (n_rows, n_classes)
+        Non-negative Beta parameters of the independent ``X_k`` and ``Y_k`` (of
+        every pair, at most one is 0: a point mass at 0 or at 1).
+
+    Returns
+    -------
+    p_drop : ndarray of shape (n_rows,)
+
+    Notes
+    -----
     With ``S = sum_k X_k + sum_k (1 - Y_k)``, the probability is ``P(S < K)``.
     The component ``W`` of ``S`` with the largest variance is kept out of the
     lattice: ``P(S < K) = E[F_W(K - R)]`` over the lattice law of the rest ``R``,
@@ -321,31 +383,62 @@ def _drop_probabilities(alpha, beta, ref_alpha, ref_beta):
     """
     n_classes = alpha.shape[1]
     alpha, beta = _components(alpha, beta, ref_alpha, ref_beta)
-    rows = np.arange(alpha.shape[0])
-    if rows.shape[0] == 0:
+    n_rows = alpha.shape[0]
+    if n_rows == 0:
         return np.zeros(0)
+    rows = np.arange(n_rows)
     widest = np.argmax(_variance(alpha, beta), axis=1)
     rest = np.ones(alpha.shape, dtype=bool)
     rest[rows, widest] = False
-    laws = _sum_laws(
-        alpha[rest].reshape(rows.shape[0], -1), beta[rest].reshape(rows.shape[0], -1)
-    )
-    mass = np.concatenate([law.mass for law in laws])
-    nodes = np.concatenate(
-        [law.start + law.step * np.arange(law.mass.shape[0]) for law in laws]
-    )
-    row = np.repeat(rows, [law.mass.shape[0] for law in laws])
-    # Nodes of negligible mass (FFT round-off in the far tails) are left out.
-    kept = mass > NEGLIGIBLE
-    mass, nodes, row = mass[kept], nodes[kept], row[kept]
-    # P(W < K - r) at every node r of the rest; W may be a point mass (then all
-    # components are: the rest is a single node).
-    a, b, x = alpha[row, widest[row]], beta[row, widest[row]], n_classes - nodes
+    alpha_w, beta_w = alpha[rows, widest], beta[rows, widest]
+    alpha, beta = (x[rest].reshape(n_rows, -1) for x in (alpha, beta))
+    # The rest's point masses at 1 (see _sum_laws).
+    offset = np.sum(beta == 0.0, axis=1)
+    p_drop = np.empty(n_rows)
+    # Rows sorted by W: F_W is evaluated once per run of rows of equal W, step
+    # and offset, at the lattice nodes they need.
+    leading = (alpha_w, beta_w, offset)
+    for chunk, origin, laws in _sum_laws(alpha, beta, RESOLUTION, leading):
+        p_drop[chunk] = _expected_cdf(
+            laws, origin, offset[chunk], alpha_w[chunk], beta_w[chunk], n_classes
+        )
+    return np.clip(p_drop, 0.0, 1.0)
+
+
+def _expected_cdf(laws, origin, offset, alpha, beta, n_classes):
+    """``E[F_W(n_classes - R)]`` for ``W ~ Beta(alpha, beta)`` and ``R`` of ``laws``.
+
+    ``laws`` are the lattice laws of the rests ``R``, on the nodes
+    ``offset + (origin + i) * step``, with ``offset`` the whole number of their
+    point masses at 1. ``W`` may be a point mass (then all components are: the
+    rest is a single node).
+    """
+    # F_W at the lattice nodes ``n`` the rows of a run of equal W, step and
+    # offset need, once per run.
+    change = np.zeros(alpha.shape[0], dtype=bool)
+    change[0] = True
+    for key in (alpha, beta, laws.step, offset):
+        change[1:] |= key[1:] != key[:-1]
+    first = np.flatnonzero(change)
+    key = np.cumsum(change) - 1
+    n_keys = first.shape[0]
+    lowest = np.minimum.reduceat(origin, first)
+    highest = np.maximum.reduceat(origin + laws.size - 1, first)
+    length = highest - lowest + 1
+    begin = np.cumsum(length) - length
+    of = np.repeat(np.arange(n_keys), length)
+    node = lowest[of] + (np.arange(begin[-1] + length[-1]) - begin[of])
+    x = (n_classes - offset[first][of]) - node * laws.step[first][of]
+    a, b = alpha[first][of], beta[first][of]
     below = np.where(b == 0.0, x > 1.0, x > 0.0).astype(np.float64)
     inside = (a > 0.0) & (b > 0.0) & (x > 0.0) & (x < 1.0)
     below[inside] = special.betainc(a[inside], b[inside], x[inside])
-    return np.clip(
-        np.bincount(row, weights=mass * below, minlength=rows.shape[0]), 0.0, 1.0
+    # Nodes of negligible mass (FFT round-off in the far tails) are left out.
+    column = np.arange(laws.mass.shape[1])
+    used = (column < laws.size[:, np.newaxis]) & (laws.mass > NEGLIGIBLE)
+    position = (begin[key] + origin - lowest[key])[:, np.newaxis] + column
+    return np.sum(
+        np.where(used, laws.mass * below[np.where(used, position, 0)], 0.0), axis=1
     )
 
 
@@ -362,60 +455,65 @@ def _variance(alpha, beta):
     return np.where((alpha == 0.0) | (beta == 0.0), 0.0, variance)
 
 
-def _quantiles(laws, lowest, highest, q):
-    """The ``q`` quantile of every law, within its support."""
-    quantile = np.array([lattice_ppf(law, q) for law in laws])
-    return np.clip(quantile, lowest, highest)
-
-
-def _difference_laws(alpha, beta, ref_alpha, ref_beta):
-    """Lattice laws of ``mean_k (X_k - Y_k)``, one per row.
+def _difference_quantiles(alpha, beta, ref_alpha, ref_beta, q):
+    """The ``q`` quantile of ``mean_k (X_k - Y_k)`` for every row, in its support.
 
     Parameters
     ----------
-    alpha, beta, ref_alpha, ref_beta : ndarray of shape (n_groups, n_classes)
+    alpha, beta, ref_alpha, ref_beta : ndarray of shape (n_rows, n_classes)
         Non-negative Beta parameters of the independent ``X_k`` and ``Y_k`` (of
         every pair, at most one is 0: a point mass at 0 or at 1).
+    q : float
+        The probability.
 
     Returns
     -------
-    laws : list of LatticeDistribution
-        The law of the difference for every row.
-    lowest, highest : ndarray of shape (n_groups,)
-        The ends of the support of every difference.
+    quantile : ndarray of shape (n_rows,)
     """
     n_classes = alpha.shape[1]
     # D = (S - K) / K with S the sum of the X_k and the 1 - Y_k.
     alpha, beta = _components(alpha, beta, ref_alpha, ref_beta)
-    laws = [
-        LatticeDistribution(
-            start=(law.start - n_classes) / n_classes,
-            step=law.step / n_classes,
-            mass=law.mass,
+    quantile = np.empty(alpha.shape[0])
+    for chunk, _, laws in _sum_laws(alpha, beta, INTERVAL_RESOLUTION):
+        difference = LatticeLaws(
+            start=(laws.start - n_classes) / n_classes,
+            step=laws.step / n_classes,
+            mass=laws.mass,
+            size=laws.size,
         )
-        for law in _sum_laws(alpha, beta, INTERVAL_RESOLUTION)
-    ]
+        quantile[chunk] = laws_ppf(difference, q)
     # Every component lies in [0, 1], and a point mass at its value.
     lowest = np.sum(beta == 0.0, axis=1)
     highest = alpha.shape[1] - np.sum(alpha == 0.0, axis=1)
-    return laws, (lowest - n_classes) / n_classes, (highest - n_classes) / n_classes
+    return np.clip(
+        quantile, (lowest - n_classes) / n_classes, (highest - n_classes) / n_classes
+    )
 
 
-def _sum_laws(alpha, beta, resolution=RESOLUTION):
-    """Lattice laws of the sums of independent Betas, one per row.
+def _sum_laws(alpha, beta, resolution, leading=()):
+    """Lattice laws of the sums of independent Betas, row by row, in chunks.
 
     Parameters
     ----------
     alpha, beta : ndarray of shape (n_rows, n_components)
         Non-negative shape parameters; ``beta == 0`` is a point mass at 1 and
         ``alpha == 0`` one at 0 (never both).
+    resolution : float
+        Lattice steps per root-mean-square standard deviation of the components
+        (at least: the step is rounded down by ``lattice_step``).
+    leading : tuple of ndarray of shape (n_rows,), default=()
+        Keys to sort the rows by, after their steps (see :func:`beta_sums`).
 
-    resolution : float, default=RESOLUTION
-        Lattice steps per root-mean-square standard deviation of the components.
-
-    Returns
-    -------
-    laws : list of LatticeDistribution
+    Yields
+    ------
+    rows : ndarray of int
+        The rows of a chunk.
+    origin : ndarray of int
+        The index of the first lattice node of every one of these rows' laws.
+    laws : LatticeLaws
+        The law of every one of these rows' sums, on the nodes
+        ``offset + (origin + i) * step`` with ``offset`` the number of the
+        row's point masses at 1.
     """
     point = (alpha == 0.0) | (beta == 0.0)
     offset = np.sum(point & (beta == 0.0), axis=1, dtype=np.float64)
@@ -431,23 +529,12 @@ def _sum_laws(alpha, beta, resolution=RESOLUTION):
         widest / MAX_COMPONENT_NODES,
     )
     # Rows made of point masses only: any step does.
-    step = np.where(step > 0.0, step, MAX_STEP)
+    step = lattice_step(np.where(step > 0.0, step, MAX_STEP))
     first, last = _lattice_span(low, high, step[:, np.newaxis])
     first, last = np.where(point, 0, first), np.where(point, 0, last)
-    n_rows, n_components = alpha.shape
-    n_nodes = int(np.max(last - first, initial=1)) + 1
-    chunk = max(1, NODE_BUDGET // (n_components * n_nodes))
-    laws = []
-    for start in range(0, n_rows, chunk):
-        rows = slice(start, start + chunk)
-        masses = discretize_beta(
-            alpha[rows], beta[rows], first[rows], last[rows], step[rows, np.newaxis]
+    for rows, laws in beta_sums(alpha, beta, first, last, step, leading):
+        yield (
+            rows,
+            np.sum(first[rows], axis=1),
+            laws._replace(start=laws.start + offset[rows]),
         )
-        sums = lattice_sums(
-            np.moveaxis(masses, 1, 0), first[rows], last[rows], step[rows]
-        )
-        laws.extend(
-            law._replace(start=law.start + shift)
-            for law, shift in zip(sums, offset[rows], strict=True)
-        )
-    return laws

@@ -653,3 +653,31 @@ def test_from_frame_of_a_date_column():
         [0, 1, 1, 0], [0, 1, 0, 0], time_windows(days, "7D")
     )
     assert len(counts) == 3  # windows start on Thursdays (the epoch)
+
+
+@pytest.mark.parametrize("window", ["1us", "7us", "1D"])
+@pytest.mark.parametrize("origin", [None, "2024-01-01"])
+def test_from_frame_windows_of_duckdb_nanosecond_times_equal_numpy(window, origin):
+    # Times between two microseconds go to the window of the earlier one, as
+    # in NumPy (a difference of DuckDB timestamps, an interval, rounded them).
+    pytest.importorskip("narwhals")
+    duckdb = pytest.importorskip("duckdb")
+    nanos = np.array([-1, -999, -1000, -1001, -1500, 1, 999, 1000, 1001, 7999])
+    nanos = np.r_[nanos, nanos + 1_704_067_200 * 10**9, -(86_400 * 10**9) - 1]
+    connection = duckdb.connect()
+    relation = connection.sql(
+        "SELECT range % 2 AS y, 0 AS p, make_timestamp_ns(x) AS ts FROM "
+        "(SELECT unnest(?::BIGINT[]) AS x, generate_subscripts(?::BIGINT[], 1) "
+        "AS range)",
+        params=[nanos.tolist(), nanos.tolist()],
+    )
+    assert relation.types[2] == "TIMESTAMP_NS"
+    y = np.arange(1, nanos.shape[0] + 1) % 2
+    counts = GroupedConfusionCounts.from_frame(
+        relation, y_true="y", y_pred="p", time="ts", window=window, origin=origin
+    )
+    times = np.datetime64(0, "ns") + nanos.astype("timedelta64[ns]")
+    expected = GroupedConfusionCounts().update(
+        y, np.zeros_like(y), time_windows(times, window, origin=origin)
+    )
+    assert counts == expected

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from sklearn_balanced.metrics import _drift
+from sklearn_balanced.metrics import _drift, _lattice_laws
 from sklearn_balanced.metrics._drift import (
     _drop_probabilities,
     balanced_accuracy_change,
@@ -165,7 +165,7 @@ def test_vectorised_equals_loop(monkeypatch):
     ref_correct = np.floor(ref_support * 0.9)
     change = balanced_accuracy_change(correct, support, ref_correct, ref_support)
     # Force chunks of a few groups at a time.
-    monkeypatch.setattr(_drift, "NODE_BUDGET", 5000)
+    monkeypatch.setattr(_lattice_laws, "NODE_BUDGET", 5000)
     chunked = balanced_accuracy_change(correct, support, ref_correct, ref_support)
     for g in range(30):
         single = balanced_accuracy_change(
@@ -183,6 +183,65 @@ def test_vectorised_equals_loop(monkeypatch):
         rtol=0,
         atol=1e-12,
     )
+
+
+@st.composite
+def grouped_counts(draw, max_classes=4, max_groups=8):
+    """Counts of groups and of their references drawn from a small pool, so that
+    rows and components repeat: empty classes, tiny classes, classes without
+    an error or without a hit (point masses), huge and fractional counts; the
+    reference one for all groups or one per group."""
+    n_classes = draw(st.integers(1, max_classes))
+    size = st.one_of(
+        st.integers(0, 5), st.integers(1, 300), st.just(2.0**40), st.floats(0.3, 50)
+    )
+    share = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0, 1))
+
+    def counts():
+        n = np.array(draw(st.lists(size, min_size=n_classes, max_size=n_classes)))
+        c = np.array(draw(st.lists(share, min_size=n_classes, max_size=n_classes)))
+        c = c * n
+        return np.where(n == np.round(n), np.round(c), c), n.astype(float)
+
+    pool = [counts() for _ in range(draw(st.integers(1, 4)))]
+    index = st.integers(0, len(pool) - 1)
+    pairs = draw(st.lists(st.tuples(index, index), min_size=1, max_size=max_groups))
+    correct, support = (np.array([pool[g][i] for g, _ in pairs]) for i in (0, 1))
+    if draw(st.booleans()):
+        return correct, support, *pool[0]
+    ref_correct, ref_support = (
+        np.array([pool[r][i] for _, r in pairs]) for i in (0, 1)
+    )
+    return correct, support, ref_correct, ref_support
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(
+    grouped_counts(), st.sampled_from([200, 3000, 1 << 17]), st.sampled_from([3, 64])
+)
+def test_chunked_groups_equal_groups_one_at_a_time(counts, budget, n_rows):
+    """Groups in small slices, chunks and blocks, equal rows and components
+    computed once, as every group alone."""
+    correct, support, ref_correct, ref_support = counts
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_lattice_laws, "NODE_BUDGET", budget)
+        patch.setattr(_lattice_laws, "TABLE_BLOCKS", 1)
+        patch.setattr(_drift, "ROW_CHUNK", n_rows)
+        together = balanced_accuracy_change(correct, support, ref_correct, ref_support)
+    ref_correct = np.broadcast_to(ref_correct, correct.shape)
+    ref_support = np.broadcast_to(ref_support, correct.shape)
+    for g in range(correct.shape[0]):
+        alone = balanced_accuracy_change(
+            correct[g : g + 1], support[g : g + 1], ref_correct[g], ref_support[g]
+        )
+        for field in alone._fields:
+            np.testing.assert_allclose(
+                getattr(together, field)[g],
+                getattr(alone, field)[0],
+                rtol=0,
+                atol=1e-12,
+                err_msg=field,
+            )
 
 
 def test_undefined_groups_are_nan_and_never_flagged():

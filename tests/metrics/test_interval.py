@@ -31,7 +31,6 @@ from sklearn_balanced.metrics._beta_average import (
     _lattice_span,
     _window,
     beta_average_distribution,
-    discretize_beta,
     lattice_cdf,
     lattice_mode,
     lattice_ppf,
@@ -41,6 +40,7 @@ from sklearn_balanced.metrics._interval import (
     bca_acceleration,
     bootstrap_replicates,
 )
+from sklearn_balanced.metrics._lattice_laws import discretize_beta
 
 SETTINGS = {
     "derandomize": True,
