@@ -27,8 +27,9 @@ import sklearn_balanced
 
 SKLEARN_GLOSSARY = "https://scikit-learn.org/stable/glossary.html#term-"
 #: Pages whose ``pycon`` examples run during the build, their outputs checked:
-#: those of optional engines (the docs environment installs them).
-RUN_EXAMPLES = ("tables",)
+#: those of optional engines (the docs environment installs them) and the user
+#: guide.
+RUN_EXAMPLES = ("tables", "user_guide")
 
 project = "sklearn-balanced"
 author = "The sklearn-balanced developers"

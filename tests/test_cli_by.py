@@ -185,7 +185,6 @@ def test_tiny_windows_are_too_small(tmp_path, capsys):
         (["--window", "7D"], "--time and --window go together"),
         (["--time", "ts"], "--time and --window go together"),
         (["--time", "ts", "--window", "7X"], "--window: window must be"),
-        (["--by", "region", "--html", "x.html"], "--html with --by is not supported"),
         (["--by", "region", "--reference", "previous"], "needs --time"),
         (["--time", "region", "--window", "1D"], "not a timestamp"),
     ],
@@ -197,6 +196,16 @@ def test_errors_are_one_line(tmp_path, capsys, options, message):
     assert status == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_html_with_groups_prints_the_same_report(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    path = _write(_frame(3, 300), tmp_path, "parquet")
+    options = ("--by", "region", "--time", "ts", "--window", "7D", "--top", "4")
+    text = _report(capsys, path, *options)
+    page = tmp_path / "page.html"
+    assert _report(capsys, path, *options, "--html", str(page)) == text
+    assert "Groups" in page.read_text(encoding="utf-8")
 
 
 def test_score_with_by_is_an_error(tmp_path, capsys):

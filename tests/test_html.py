@@ -577,3 +577,214 @@ def test_compare_page_without_matplotlib(monkeypatch, tmp_path, capsys):
     assert 'Install it with pip install "sklearn-balanced[plot]"' in page.all_text
     assert err.count("\n") == 1
     assert err.startswith("sklearn-balanced: warning: sklearn-balanced compare --html")
+
+
+#: Group names a page must write as text: markup, an entity, a long name.
+HOSTILE_NAMES = ("<script>alert(1)</script>", "a &amp; b", "n" * 200)
+#: A column name with markup and an entity.
+SITE = "site <b>&amp;"
+
+
+def _monitoring_csv(path, n_samples=1800, seed=7):
+    """Three regions of hostile names over 4 weeks; the first worsens in week 4."""
+    rng = np.random.default_rng(seed)
+    region = rng.choice(np.asarray(HOSTILE_NAMES), n_samples)
+    days = rng.integers(0, 28, n_samples)
+    y = (rng.random(n_samples) < 0.3).astype(int)
+    p = np.where(rng.random(n_samples) < 0.9, y, 1 - y)
+    worse = (region == HOSTILE_NAMES[0]) & (days >= 21) & (y == 1)
+    p = np.where(worse & (rng.random(n_samples) < 0.7), 0, p)
+    lines = [f'y,p,"{SITE}",ts'] + [
+        f'{t},{q},"{r}",2024-01-{4 + d:02d} 10:00:00'
+        for t, q, r, d in zip(y, p, region, days, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _group_rows(cells, header, n_rows):
+    """The ``n_rows`` rows of the table whose header is ``header``, as cells."""
+    start = cells.index(header[0])
+    assert cells[start : start + len(header)] == header
+    body = cells[start + len(header) : start + len(header) * (n_rows + 1)]
+    return [body[i : i + len(header)] for i in range(0, len(body), len(header))]
+
+
+def _json_report(capsys, path, *options):
+    import json
+
+    argv = ["report", str(path), "--y-true", "y", "--y-pred", "p", *options]
+    assert main([*argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_report_page_of_groups_over_time(pyplot, tmp_path, capsys, drawn_texts):
+    path = _monitoring_csv(tmp_path / "logs.csv")
+    options = ["--by", SITE, "--time", "ts", "--window", "7D", "--top", "5"]
+    page, text, captured = _report_page(
+        capsys, path, tmp_path / "page.html", "--y-pred", "p", *options
+    )
+    assert_self_contained(page, text)
+    assert captured.err == ""
+    assert "<b>" not in text
+    assert "<script>alert" not in text
+    assert "&amp;amp;" in text  # the entity in the data is written as text
+    assert len(page.images) == 4  # recall, confusion, over time, worst groups
+    assert page.tags.count("figcaption") == 4
+    groups = _json_report(capsys, path, *options)["groups"]
+    header = [SITE, "ts (7D window)", "balanced accuracy", "95% interval", "n"]
+    header.append("drop")
+    rows = _group_rows(page.cells, header, 5)
+    for row, group in zip(rows, groups, strict=False):
+        assert row[:2] == group["group"]
+        assert row[2] == score_text(group["balanced_accuracy"])
+        assert row[3] == f"[{score_text(group['low'])}, {score_text(group['high'])}]"
+        assert row[4] == str(sum(item["support"] for item in group["support"]))
+    assert [row[0] for row in rows] == [group["group"][0] for group in groups[:5]]
+    flagged = [group["group"] for group in groups if group["flag"]]
+    assert flagged == [[HOSTILE_NAMES[0], "2024-01-25T00:00:00"]]
+    assert rows[0][5].startswith("DROP (p=")
+    assert set(HOSTILE_NAMES) <= set(page.cells)  # written whole, as text
+    assert f"{len(groups) - 5} more groups are not shown (--top 5)" in page.all_text
+    assert f"{len(groups)} groups: every 7D window of ts for every {SITE}." in (
+        page.all_text
+    )
+
+
+def test_report_figures_of_groups_show_the_table(pyplot, tmp_path, capsys):
+    from sklearn_balanced._cli._figures import group_figures
+    from sklearn_balanced._cli._report_groups import (
+        compare_groups,
+        summarise_groups,
+    )
+    from sklearn_balanced.metrics import GroupedConfusionCounts
+
+    rng = np.random.default_rng(8)
+    region = rng.choice(np.asarray(HOSTILE_NAMES), 900)
+    y = rng.integers(0, 2, 900)
+    p = np.where(rng.random(900) < 0.8, y, 1 - y)
+    counts = ConfusionCounts().update(y, p)
+    counted = ReportCounts(
+        counts,
+        np.array([0, 1]),
+        900,
+        grouped=GroupedConfusionCounts().update(y, p, region),
+    )
+    groups = compare_groups(
+        counted, columns=["region"], window=None, level=0.95, min_support=10, top=2
+    )
+    report = summarise_counts(counted)
+    report["groups"] = summarise_groups(groups.result)
+    ((caption, figure),) = group_figures(report, groups)
+    (ax,) = figure.axes
+    (line,) = [line for line in ax.lines if line.get_marker() == "o"]
+    scores = [group["balanced_accuracy"] for group in report["groups"][:2]]
+    np.testing.assert_array_equal(line.get_xdata(), scores)
+    names = [label.get_text() for label in ax.get_yticklabels()]
+    assert len(names) == 2
+    for name, group in zip(names, report["groups"], strict=False):
+        (key,) = group["group"]
+        assert name == (key if len(key) <= 30 else key[:29] + "\N{HORIZONTAL ELLIPSIS}")
+    assert "1 more groups are not shown" in caption
+    assert f"the whole data, {score_text(report['balanced_accuracy'])}" in (
+        ax.get_xlabel()
+    )
+    cells = Page(
+        report_page(report, None, source="s.csv", groups=groups, group_figures=None)
+    ).cells
+    header = ["region", "balanced accuracy", "95% interval", "n", "drop"]
+    rows = _group_rows(cells, header, 2)
+    assert [row[1] for row in rows] == [score_text(score) for score in scores]
+
+
+@pytest.mark.parametrize(
+    ("options", "n_group_figures", "header"),
+    [
+        (["--by", SITE], 1, SITE),
+        (["--time", "ts", "--window", "1D"], 1, "ts (1D window)"),
+    ],
+)
+def test_report_page_of_groups_by_or_over_time_alone(
+    pyplot, tmp_path, capsys, options, n_group_figures, header
+):
+    path = _monitoring_csv(tmp_path / "logs.csv", n_samples=600)
+    page, text, _ = _report_page(
+        capsys, path, tmp_path / "page.html", "--y-pred", "p", *options
+    )
+    assert_self_contained(page, text)
+    assert len(page.images) == 2 + n_group_figures
+    assert header in page.header_cells
+    assert "<b>" not in text
+
+
+def test_report_page_of_groups_without_matplotlib(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    path = _monitoring_csv(tmp_path / "logs.csv", n_samples=600)
+    page, text, captured = _report_page(
+        capsys, path, tmp_path / "page.html", "--y-pred", "p", "--by", SITE
+    )
+    assert_self_contained(page, text)
+    assert page.images == []
+    assert captured.err.count("\n") == 1
+    assert set(HOSTILE_NAMES) <= set(page.cells)
+
+
+def _many_groups_page(n_groups, top):
+    """The page of a report of ``n_groups`` groups of 4 rows, built fast."""
+    import dataclasses
+
+    from sklearn_balanced._cli._figures import group_figures
+    from sklearn_balanced._cli._report_groups import ReportGroups, summarise_groups
+    from sklearn_balanced.metrics import (
+        GroupedBalancedAccuracy,
+        GroupedConfusionCounts,
+    )
+
+    rng = np.random.default_rng(n_groups)
+    key = np.repeat(np.arange(n_groups), 4)
+    y = np.tile([0, 1], 2 * n_groups)
+    p = np.where(rng.random(y.shape[0]) < 0.85, y, 1 - y)
+    grouped = GroupedConfusionCounts().update(y, p, [key.astype(str)])
+    counted = ReportCounts(
+        ConfusionCounts().update(y, p), np.array([0, 1]), y.shape[0], grouped=grouped
+    )
+    # The intervals and drop probabilities of 1e5 groups take a while; the page
+    # only reads them, so made-up ones do.
+    result = GroupedBalancedAccuracy.from_counts(grouped, interval=None)
+    flag = np.arange(n_groups) % 97 == 0
+    result = dataclasses.replace(
+        result,
+        low=result.balanced_accuracy - 0.1,
+        high=np.minimum(result.balanced_accuracy + 0.1, 1.0),
+        p_drop=np.where(flag, 0.99, 0.5),
+        flag=flag,
+        too_small=np.zeros(n_groups, dtype=bool),
+        level=0.95,
+        min_support=10.0,
+    )
+    groups = ReportGroups(result, ("key",), None, top)
+    report = summarise_counts(counted)
+    report["groups"] = summarise_groups(result)
+    figures = report_figures(report, counted)
+    return report_page(
+        report,
+        figures,
+        source="many.parquet",
+        groups=groups,
+        group_figures=group_figures(report, groups),
+    )
+
+
+def test_report_page_of_100k_groups_stays_small(pyplot):
+    small = _many_groups_page(1_000, top=20)
+    text = _many_groups_page(100_000, top=20)
+    page = Page(text)
+    size = len(text.encode("utf-8"))
+    assert size < 2_000_000
+    assert size < 1.2 * len(small.encode("utf-8"))
+    assert page.tags.count("tr") == Page(small).tags.count("tr")
+    header = ["key", "balanced accuracy", "95% interval", "n", "drop"]
+    assert len(_group_rows(page.cells, header, 20)) == 20
+    assert "99,980 more groups are not shown (--top 20)" in page.all_text
+    assert "100,000 groups of key." in page.all_text

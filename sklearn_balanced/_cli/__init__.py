@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sklearn_balanced._cli._errors import EXIT_BROKEN_PIPE, EXIT_INPUT_ERROR, InputError
 from sklearn_balanced._cli._parser import build_parser
+from sklearn_balanced.utils._compat import skip_parameter_validation
 
 
 def main(argv=None):
@@ -50,7 +51,10 @@ def main(argv=None):
     >>> main(["report", "no-such-file.csv", "--y-true", "y", "--y-pred", "p"])
     2
     """
-    with warnings.catch_warnings():
+    # Every option is checked as it is parsed (the files by the survey): the
+    # package's functions skip scikit-learn's validation of their arguments,
+    # and so its import, which the report does without.
+    with warnings.catch_warnings(), skip_parameter_validation():
         warnings.showwarning = _show_warning_on_one_line
         try:
             parser = build_parser()
@@ -109,11 +113,13 @@ def _run(args):
         return
     from sklearn_balanced._cli._report import print_report
 
-    report, counted = print_report(args)
+    report, counted, groups = print_report(args)
     if args.html is not None:
         from sklearn_balanced._cli._html import write_report_page
 
-        write_report_page(Path(args.html), report, counted, source=", ".join(args.file))
+        write_report_page(
+            Path(args.html), report, counted, source=", ".join(args.file), groups=groups
+        )
 
 
 def _make_parent_folder(path, option):

@@ -10,6 +10,7 @@ import numpy as np
 
 from sklearn_balanced.metrics import (
     BalancedAccuracyCurveDisplay,
+    GroupedBalancedAccuracyDisplay,
     PerClassRecallDisplay,
 )
 from sklearn_balanced.utils._optional import check_matplotlib
@@ -309,6 +310,108 @@ def threshold_figure(report, counted):
         f"threshold {threshold['default']:g}, the circle the in-sample best: "
         "chosen on these same data, its balanced accuracy is optimistic."
     )
+    return caption, figure
+
+
+#: Width of the figures of the groups, and the height of one of their rows
+#: (a group, or a legend entry) and of their margins, in inches.
+GROUPS_FIGURE_WIDTH = 9.5
+ROW_HEIGHT = 0.3
+LEGEND_ROW_HEIGHT = 0.22
+MARGIN_HEIGHT = 1.4
+
+
+def group_figures(report, groups):
+    """The figures of the groups of the ``report`` page, each with its caption.
+
+    Parameters
+    ----------
+    report : dict
+        As returned by :func:`~sklearn_balanced._cli._report_summary.summarise_counts`.
+
+    groups : ReportGroups
+        The compared groups, as
+        :func:`~sklearn_balanced._cli._report_groups.compare_groups` makes them.
+
+    Returns
+    -------
+    figures : list of (str, matplotlib Figure)
+        With ``--time``, the balanced accuracy of the segments over the windows;
+        with ``--by``, the worst groups with their intervals. Call it where
+        :func:`report_figures` found matplotlib.
+    """
+    has_time = groups.window is not None
+    figures = [time_figure(groups)] if has_time else []
+    if len(groups.columns) > has_time:  # --by columns
+        figures.append(worst_groups_figure(report, groups))
+    return figures
+
+
+def _fit_height(figure, ax, rows):
+    """Make ``figure`` high enough for ``rows`` rows of data and its legend."""
+    entries = len(ax.get_legend().get_texts()) + 1  # and its title
+    figure.set_figheight(
+        MARGIN_HEIGHT + max(ROW_HEIGHT * rows, LEGEND_ROW_HEIGHT * entries, 2.6)
+    )
+
+
+def _flag_rule(result):
+    """When a group is flagged, and when it is too small for it, in words."""
+    return (
+        f"a red triangle marks a drop (P(drop) > {result.level:g}); a hollow "
+        f"circle, a group with fewer than {count_text(result.min_support)} samples "
+        "of a class compared, too small to be flagged"
+    )
+
+
+def time_figure(groups):
+    """Balanced accuracy over the windows of ``--time``, one line per segment."""
+    result = groups.result
+    figure, ((ax,),) = new_figure(GROUPS_FIGURE_WIDTH, 4.0)
+    display = GroupedBalancedAccuracyDisplay(result).plot(
+        kind="time", top=groups.top, ax=ax
+    )
+    _fit_height(figure, ax, 0)
+    *segments, time = groups.columns
+    per = f", one line per {', '.join(segments)}" if segments else ""
+    caption = (
+        f"Balanced accuracy of every {groups.window} window of {time}{per}, with "
+        f"its {result.confidence:.0%} interval as a band. Each window is compared "
+        f"with the previous window of its line: {_flag_rule(result)}."
+    )
+    if display.n_not_shown_:
+        caption += (
+            f" The {len(display.lines_)} segments of the lowest balanced accuracy "
+            f"in a window are drawn; {display.n_not_shown_:,} more are not shown."
+        )
+    return caption, figure
+
+
+def worst_groups_figure(report, groups):
+    """The worst groups, each as a dot with its interval, worst at the top."""
+    result = groups.result
+    figure, ((ax,),) = new_figure(GROUPS_FIGURE_WIDTH, 4.0)
+    display = GroupedBalancedAccuracyDisplay(result).plot(
+        kind="groups", top=groups.top, ax=ax
+    )
+    rows = len(display.lines_[0].get_xdata())
+    _fit_height(figure, ax, rows)
+    if groups.window is None:
+        whole = report["balanced_accuracy"]
+        ax.axvline(whole, color="0.3", linestyle="--", linewidth=1, zorder=0)
+        ax.set_xlabel(
+            f"Balanced accuracy (dashed: the whole data, {score_text(whole)})"
+        )
+        compared = "the whole data"
+    else:
+        compared = "the previous window of its segment"
+    caption = (
+        f"The {rows} groups of the lowest balanced accuracy, worst first, with "
+        f"their {result.confidence:.0%} intervals. Each group is compared with "
+        f"{compared}: {_flag_rule(result)}."
+    )
+    if display.n_not_shown_:
+        caption += f" {display.n_not_shown_:,} more groups are not shown."
     return caption, figure
 
 

@@ -9,8 +9,11 @@ import base64
 import io
 from html import escape
 
+import numpy as np
+
 import sklearn_balanced
-from sklearn_balanced._cli._figures import PLOT_HINT, report_figures
+from sklearn_balanced._cli._figures import PLOT_HINT, group_figures, report_figures
+from sklearn_balanced._cli._report_groups import drop_text
 from sklearn_balanced._cli._report_summary import IN_SAMPLE_NOTE, interval_note
 from sklearn_balanced.utils._plotting import count_text, score_text
 
@@ -26,7 +29,9 @@ h2 { font-size: 1.3rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .95rem; }
 th, td { padding: .3rem .8rem; border-bottom: 1px solid #e3e3e3; text-align: left; }
 th { background: #f4f4f6; }
-td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+td.number, th.number { text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
+td.name { overflow-wrap: anywhere; }
 figure { margin: 1rem 0 1.5rem; }
 figure img { max-width: 100%; height: auto; }
 figcaption { color: #444; font-size: .92rem; max-width: 48rem; }
@@ -66,7 +71,7 @@ def figure_html(caption, figure):
     )
 
 
-def table_html(header, rows, *, numeric=()):
+def table_html(header, rows, *, numeric=(), names=()):
     """A table of text cells; the columns in ``numeric`` are right-aligned.
 
     Parameters
@@ -79,6 +84,10 @@ def table_html(header, rows, *, numeric=()):
 
     numeric : collection of int, default=()
         Indices of the columns holding numbers.
+
+    names : collection of int, default=()
+        Indices of the columns holding names of any length, which may break
+        anywhere rather than widen the table past the page.
 
     Returns
     -------
@@ -97,6 +106,8 @@ def table_html(header, rows, *, numeric=()):
         return "".join(
             f'<{tag} class="number">{escape(value)}</{tag}>'
             if i in numeric
+            else f'<{tag} class="name">{escape(value)}</{tag}>'
+            if i in names and tag == "td"
             else f"<{tag}>{escape(value)}</{tag}>"
             for i, value in enumerate(values)
         )
@@ -168,7 +179,7 @@ def write_page(path, page):
     path.write_text(page, encoding="utf-8")
 
 
-def write_report_page(path, report, counted, *, source):
+def write_report_page(path, report, counted, *, source, groups=None):
     """Draw the figures of a report from its counts and write its page to ``path``.
 
     Parameters
@@ -185,24 +196,43 @@ def write_report_page(path, report, counted, *, source):
 
     source : str
         The files the report was computed from.
+
+    groups : ReportGroups, default=None
+        The groups of ``--by`` and ``--time``, as
+        :func:`~sklearn_balanced._cli._report_groups.compare_groups` makes them,
+        whose section the page gets; the report has their ``groups`` list.
     """
     figures = report_figures(report, counted)
-    write_page(path, report_page(report, figures, source=source))
+    drawn_groups = None
+    if groups is not None and figures is not None:
+        drawn_groups = group_figures(report, groups)
+    page = report_page(
+        report, figures, source=source, groups=groups, group_figures=drawn_groups
+    )
+    write_page(path, page)
 
 
-def report_page(report, figures, *, source):
+def report_page(report, figures, *, source, groups=None, group_figures=None):
     """The HTML page of ``sklearn-balanced report --html``.
 
     Parameters
     ----------
     report : dict
-        As returned by :func:`~sklearn_balanced._cli._report_summary.summarise_counts`.
+        As returned by :func:`~sklearn_balanced._cli._report_summary.summarise_counts`
+        (with its ``groups`` list when ``groups`` is given).
 
     figures : list of (str, matplotlib Figure) or None
         Captions and figures; None when matplotlib is not installed.
 
     source : str
         The files the report was computed from.
+
+    groups : ReportGroups, default=None
+        The groups of ``--by`` and ``--time``; None leaves out their section.
+
+    group_figures : list of (str, matplotlib Figure), default=None
+        Captions and figures of the groups; None when matplotlib is not
+        installed.
 
     Returns
     -------
@@ -226,9 +256,104 @@ def report_page(report, figures, *, source):
     sections = [
         ("The numbers", numbers),
         ("Figures", figures_html(figures, "sklearn-balanced report --html")),
-        ("How to read this", reading_html(_REPORT_READING)),
     ]
+    reading = _REPORT_READING
+    if groups is not None:
+        sections.append(
+            (
+                "Groups",
+                _groups_html(report["groups"], groups, group_figures),
+            )
+        )
+        reading += _groups_reading(groups.result)
+    sections.append(("How to read this", reading_html(reading)))
     return page_html("Balanced accuracy report", subtitle, sections)
+
+
+def _groups_html(rows, groups, figures):
+    """The section of the groups: what they are, their figures, the worst ones.
+
+    ``rows`` is the report's ``groups`` list, worst first; only the first
+    ``groups.top`` are written, so that the page stays small whatever the
+    number of groups.
+    """
+    result = groups.result
+    *segments, last = groups.columns
+    what = f"{len(rows):,} groups"
+    names = list(segments) if groups.window is not None else list(groups.columns)
+    if groups.window is not None:
+        header = [*segments, f"{last} ({groups.window} window)"]
+        what += f": every {groups.window} window of {last}"
+        what += f" for every {', '.join(segments)}" if segments else ""
+        reference = "the previous window of its segment"
+    else:
+        header = list(groups.columns)
+        what += f" of {', '.join(groups.columns)}"
+        reference = "the whole data"
+    summary = (
+        f"{what}. Each is compared with {reference}: {int(result.flag.sum()):,} "
+        f"flagged as a drop (P(drop) > {result.level:g}), "
+        f"{int(result.too_small.sum()):,} too small to be flagged (fewer than "
+        f"{count_text(result.min_support)} samples of a class compared)."
+    )
+    shown = rows[: groups.top]
+    confidence = f"{result.confidence:.0%} interval"
+    table = table_html(
+        [*header, "balanced accuracy", confidence, "n", "drop"],
+        [_group_cells(row) for row in shown],
+        numeric=set(range(len(names), len(header) + 4)),  # windows, numbers, drop
+        names=set(range(len(names))),
+    )
+    parts = [
+        f"<p>{escape(summary)}</p>",
+        figures_html(figures, "sklearn-balanced report --html"),
+        table,
+    ]
+    if len(rows) > len(shown):
+        parts.append(
+            note_html(
+                f"{len(rows) - len(shown):,} more groups are not shown (--top "
+                f"{groups.top}); --format json lists every group."
+            )
+        )
+    return "\n".join(parts)
+
+
+def _group_cells(row):
+    """The cells of a group of the report's ``groups`` list, as text."""
+
+    def defined(value):
+        return value is not None and np.isfinite(value)
+
+    interval = (
+        f"[{score_text(row['low'])}, {score_text(row['high'])}]"
+        if defined(row["low"])
+        else "n/a"
+    )
+    score = row["balanced_accuracy"]
+    return [
+        *map(str, row["group"]),
+        score_text(score) if defined(score) else "n/a",
+        interval,
+        count_text(sum(item["support"] for item in row["support"])),
+        drop_text(row),
+    ]
+
+
+def _groups_reading(result):
+    """The "how to read this" points of the groups."""
+    return (
+        "A group's balanced accuracy is that of its rows alone, and its interval "
+        "is wide when a class has few samples in the group.",
+        "P(drop) is the posterior probability that a group's balanced accuracy is "
+        "below that of what it is compared with. A group is flagged when it "
+        f"exceeds {result.level:g}: with no change, at most about "
+        f"{1 - result.level:.0%} of the groups are flagged by chance, so among "
+        "many groups a flag is a lead to check rather than a proof.",
+        f"A group with fewer than {count_text(result.min_support)} samples of a "
+        "class compared is too small: its P(drop) is shown, and it is never "
+        "flagged.",
+    )
 
 
 def _summary_table(report):

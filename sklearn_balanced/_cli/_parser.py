@@ -150,7 +150,8 @@ def add_report_parser(commands):
         report,
         html=(
             "also write the report, with figures, as one self-contained HTML page; "
-            "its figures are drawn from the same counts"
+            "its figures are drawn from the same counts (with --by or --time, "
+            "also the groups: the worst --top of them)"
         ),
         sniffed=" among comma, semicolon, tab and |",
     )
@@ -212,7 +213,10 @@ def _add_group_options(report):
         metavar="N",
         type=positive_int,
         default=20,
-        help="groups shown in the text, worst first (default: %(default)s)",
+        help=(
+            "groups shown in the text and on the --html page, worst first "
+            "(default: %(default)s)"
+        ),
     )
 
 

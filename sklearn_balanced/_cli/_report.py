@@ -11,6 +11,7 @@ from sklearn_balanced._cli._json import print_document
 from sklearn_balanced._cli._report_files import count_files
 from sklearn_balanced._cli._report_groups import (
     check_group_options,
+    compare_groups,
     format_groups,
     key_options,
     summarise_groups,
@@ -29,10 +30,14 @@ def print_report(args):
     -------
     report : dict
         As returned by
-        :func:`~sklearn_balanced._cli._report_summary.summarise_counts`.
+        :func:`~sklearn_balanced._cli._report_summary.summarise_counts`,
+        with the key ``groups`` with ``--by`` or ``--time``.
     counted : ReportCounts
         The counts the report was computed from, which the figures of
         ``--html`` are drawn from.
+    groups : ReportGroups or None
+        The groups the key ``groups`` was computed from, with ``--by`` or
+        ``--time``, which the page of ``--html`` shows.
     """
     check_group_options(args)
     keys = key_options(args.by, args.time)
@@ -52,16 +57,20 @@ def print_report(args):
     )
     report = summarise_counts(counted)
     text = partial(format_report, source=", ".join(args.file))
+    groups = None
     if keys:
-        report["groups"] = summarise_groups(
+        groups = compare_groups(
             counted,
-            time=args.time,
+            columns=keys.values(),
+            window=args.window,
             level=args.level,
             min_support=args.min_support,
+            top=args.top,
         )
+        report["groups"] = summarise_groups(groups.result)
         text = partial(_with_groups, text, top=args.top)
     print_document(report, args.format, text)
-    return report, counted
+    return report, counted, groups
 
 
 def _with_groups(as_text, report, *, top):

@@ -3,9 +3,12 @@
 The engine counts every group (segment, time window) in one grouped query of
 the typed relation (:meth:`GroupedConfusionCounts.from_frame`); each group's
 balanced accuracy, interval and drop flag come from those counts
-(:class:`GroupedBalancedAccuracy`). The text shows the worst groups first, at
-most ``--top`` of them; JSON has every group.
+(:class:`GroupedBalancedAccuracy`), computed once (:func:`compare_groups`) for
+the text, the JSON and the page. The text and the page show the worst groups
+first, at most ``--top`` of them; JSON has every group.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,7 +47,7 @@ def check_group_options(args):
     >>> from types import SimpleNamespace
     >>> from sklearn_balanced._cli._report_groups import check_group_options
     >>> args = SimpleNamespace(by=None, time="ts", window="7 days", reference=None,
-    ...                        score=None, html=None)
+    ...                        score=None)
     >>> check_group_options(args)
     Traceback (most recent call last):
     ...
@@ -58,8 +61,6 @@ def check_group_options(args):
         return
     if args.score is not None:
         raise InputError("--by needs --y-pred")
-    if args.html is not None:
-        raise InputError("--html with --by is not supported yet")
     if args.window is None:
         return
     try:  # the width is checked before the files are read
@@ -91,11 +92,48 @@ def count_groups(typed, n_keys, window):
         raise InputError(str(exc)) from None
 
 
-def summarise_groups(counted, *, time, level, min_support):
-    """Every group's balanced accuracy, interval and drop flag, JSON-ready.
+@dataclass(frozen=True)
+class ReportGroups:
+    """The groups of a report, compared, and the options that made them.
 
-    Each group is compared with the previous window of its segment with
-    ``time``, else with the counts of the whole data.
+    Attributes
+    ----------
+    result : GroupedBalancedAccuracy
+        Every group's balanced accuracy, interval and drop flag.
+    columns : tuple of str
+        The key columns, in key order (the ``--time`` column last).
+    window : str or None
+        The width of the windows of ``--time``; None without it.
+    top : int
+        The most groups shown in the text and on the page.
+    """
+
+    result: GroupedBalancedAccuracy
+    columns: tuple
+    window: str | None
+    top: int
+
+
+def compare_groups(counted, *, columns, window, level, min_support, top):
+    """Every group's balanced accuracy, interval and drop flag, computed once.
+
+    Each group is compared with the previous window of its segment with a
+    ``window``, else with the counts of the whole data.
+
+    Returns
+    -------
+    groups : ReportGroups
+    """
+    result = GroupedBalancedAccuracy.from_counts(
+        counted.grouped, labels=counted.classes
+    )
+    reference = "previous" if window is not None else counted.counts
+    result = result.compare_to(reference, level=level, min_support=min_support)
+    return ReportGroups(result, tuple(columns), window, top)
+
+
+def summarise_groups(result):
+    """Every group of a compared result, JSON-ready, worst first.
 
     Returns
     -------
@@ -104,11 +142,6 @@ def summarise_groups(counted, *, time, level, min_support):
         ``low``, ``high``, ``support`` (per class), ``p_drop``, ``flag`` and
         ``too_small``, worst balanced accuracy first (undefined last).
     """
-    result = GroupedBalancedAccuracy.from_counts(
-        counted.grouped, labels=counted.classes
-    )
-    reference = "previous" if time else counted.counts
-    result = result.compare_to(reference, level=level, min_support=min_support)
     order = np.argsort(
         np.where(np.isnan(result.balanced_accuracy), np.inf, result.balanced_accuracy),
         kind="stable",
@@ -172,7 +205,7 @@ def format_groups(groups, top):
             _number(group["balanced_accuracy"]),
             f"{_number(group['low'])}-{_number(group['high'])}",
             f"{sum(item['support'] for item in group['support']):g}",
-            _drop(group),
+            drop_text(group),
         )
         for group in shown
     ]
@@ -196,7 +229,15 @@ def _number(value):
     return "n/a" if value is None or not np.isfinite(value) else f"{value:.3f}"
 
 
-def _drop(group):
+def drop_text(group):
+    """The drop column of a group of the JSON list: flag and probability.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._report_groups import drop_text
+    >>> drop_text({"p_drop": 0.97, "flag": True, "too_small": False})
+    'DROP (p=0.97)'
+    """
     p_drop = group["p_drop"]
     if p_drop is None or not np.isfinite(p_drop):
         return "n/a"

@@ -31,6 +31,9 @@ __getattr__, __dir__, __all__ = attach(
         "sklearn_balanced.metrics._plot.balanced_accuracy_curve": (
             "BalancedAccuracyCurveDisplay",
         ),
+        "sklearn_balanced.metrics._plot.grouped_balanced_accuracy": (
+            "GroupedBalancedAccuracyDisplay",
+        ),
         "sklearn_balanced.metrics._plot.per_class_recall": ("PerClassRecallDisplay",),
         "sklearn_balanced.metrics._plot.training_curve": ("TrainingCurveDisplay",),
         "sklearn_balanced.metrics._score_counts": ("ScoreCounts",),
