@@ -234,6 +234,15 @@ def write_parquet(folder, n_rows, n_groups):
         pq.write_table(table, folder / f"part-{index}.parquet")
 
 
+def parquet_folder(data, n_rows, n_groups):
+    """``data``, or a temporary folder, holding the Parquet files (written once)."""
+    folder = data or Path(tempfile.mkdtemp(prefix="bench-monitor-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    if not any(folder.glob("*.parquet")):
+        write_parquet(folder, n_rows, n_groups)
+    return folder
+
+
 def bare_queries(glob):
     """The bare group_by of each engine, by group and by group and week."""
     import duckdb
@@ -275,10 +284,7 @@ def from_frame(n_rows, n_groups, repeat, data):
 
     from sklearn_balanced.metrics import GroupedConfusionCounts
 
-    folder = data or Path(tempfile.mkdtemp(prefix="bench-monitor-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    if not any(folder.glob("*.parquet")):
-        write_parquet(folder, n_rows, n_groups)
+    folder = parquet_folder(data, n_rows, n_groups)
     glob = f"{folder}/*.parquet"
     print(f"\n2. from_frame over {glob}, {n_groups} groups (median of {repeat})")
     header("bare query")
@@ -387,10 +393,7 @@ def command_line(n_rows, n_groups, repeat, data):
     """``report --by g --time ts --window 7D`` against the bare DuckDB query."""
     from bench_tables import command_times, sklearn_balanced_command
 
-    folder = data or Path(tempfile.mkdtemp(prefix="bench-monitor-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    if not any(folder.glob("*.parquet")):
-        write_parquet(folder, n_rows, n_groups)
+    folder = parquet_folder(data, n_rows, n_groups)
     glob = f"{folder}/*.parquet"
     command = sklearn_balanced_command()
     _, start_up, _ = command_times(lambda: None, [command, "--version"], repeat)
