@@ -8,10 +8,12 @@ Beta-based variables, computed on a lattice ``{j * h}``:
 
 1. Every component is discretised on the lattice, restricted to a window that
    holds (almost) all of its mass (:func:`discretize_beta`; the caller chooses
-   the window, and the mass outside it goes to its end nodes). The exact
-   probability of each lattice cell (a difference of regularized incomplete Beta
-   functions) is split between the two ends of the cell so that the cell's
-   conditional mean is preserved ("mean-preserving" or linear discretisation).
+   the window, and the mass outside it goes to its end nodes). The probability
+   of each lattice cell (a difference of regularized incomplete Beta functions,
+   or Simpson's rule on the density where it is smooth at the scale of the
+   lattice: :func:`smooth_laws`) is split between the two ends of the cell so
+   that the cell's conditional mean is preserved ("mean-preserving" or linear
+   discretisation).
    The discretised variable therefore has the exact mean, and its law is the Beta
    law smoothed by a kernel of width ``h``: quantiles are accurate to second
    order in ``h``.
@@ -22,7 +24,7 @@ Beta-based variables, computed on a lattice ``{j * h}``:
 FFT convolution was preferred over inverting the characteristic function because
 the Beta characteristic function is a confluent hypergeometric function that is
 slow and delicate to evaluate for large parameters, whereas cell probabilities
-only need ``scipy.special.betainc``.
+only need ``scipy.special.betainc`` or the density.
 
 Both steps are batched over sums (:func:`beta_sums`): hundreds of thousands of
 sums are computed chunk by chunk in a few NumPy calls per chunk, with memory
@@ -40,6 +42,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import fft, special
 
+from sklearn_balanced.utils._threads import run_parts
+
 # Most lattice nodes in one array of the batched functions (1 MB): sums are
 # computed in chunks of about this many nodes.
 NODE_BUDGET = 1 << 17
@@ -48,6 +52,11 @@ NODE_BUDGET = 1 << 17
 TABLE_BLOCKS = 16
 # Lattice steps are powers of ``2 ** (1 / STEP_LEVELS)``.
 STEP_LEVELS = 4
+# Laws whose lattice has this many cells per standard deviation, and whose
+# window ends this many cells from 0 and 1, have their cell probabilities by
+# Simpson's rule (see ``smooth_laws``).
+SIMPSON_CELLS_PER_SD = 4
+SIMPSON_EDGE_CELLS = 16
 
 
 class LatticeLaws(NamedTuple):
@@ -126,63 +135,238 @@ def _discretize_flat(alpha, beta, first, last, step, loc, scale):
     count : ndarray of int
         The number of nodes of every law.
     """
-    # The nodes of all the laws in one flat array, law after law (no padding);
-    # arrays of that size are updated in place: fresh ones cost page faults.
+    # The nodes of all the laws in one flat array, law after law (no padding),
+    # as offsets from their laws' locations; arrays of that size are updated in
+    # place: fresh ones cost page faults.
     count = last - first + 1
     start = np.cumsum(count) - count
-    end = start + count - 1
     size = int(np.sum(count))
-    node_step, node_loc = np.repeat(step, count), np.repeat(loc, count)
-    nodes = np.arange(size, dtype=np.float64)
-    nodes += np.repeat(first - start, count)
-    nodes *= node_step
-    edges = nodes - node_loc
+    offset = np.arange(size, dtype=np.float64)
+    offset += np.repeat(first - start, count)
+    offset *= np.repeat(step, count)
+    offset -= np.repeat(loc, count)
+    # Every cell's probability and first moment about its left node: by
+    # Simpson's rule where the density is smooth at the scale of the lattice,
+    # else by the incomplete Beta function.
+    mass, moment = np.zeros(size), np.zeros(size)
     with np.errstate(over="ignore"):
-        edges /= np.repeat(scale, count)
-    np.clip(edges, 0.0, 1.0, out=edges)
-    # Only nodes inside the support need the incomplete Beta function.
-    inside = (edges > 0.0) & (edges < 1.0)
-    n_inside = np.add.reduceat(inside, start, dtype=np.intp) if size else count
-
-    def per_inside(values):
-        return np.repeat(values, n_inside)
-
-    a, b, x = per_inside(alpha), per_inside(beta), edges[inside]
-    cdf = (edges >= 1.0).astype(np.float64)
-    cdf[inside] = special.betainc(a, b, x)
-    # I_x(a + 1, b) = I_x(a, b) - x^a (1 - x)^b / (a B(a, b)), so the partial
-    # first moments need no second incomplete Beta evaluation.
-    cdf_next = cdf.copy()
-    with np.errstate(divide="ignore"):
-        cdf_next[inside] -= np.exp(
-            special.xlogy(a, x)
-            + special.xlog1py(b, -x)
-            - per_inside(np.log(alpha))
-            - per_inside(special.betaln(alpha, beta))
+        smooth = smooth_laws(
+            alpha,
+            beta,
+            offset[start] / scale,
+            offset[start + count - 1] / scale,
+            step / scale,
         )
-    # Tail mass outside every window is assigned to its end cells.
-    for values in (cdf, cdf_next):
-        values[start] = 0.0
-        values[end] = 1.0
-    # Cells join the neighbouring nodes of one law.
-    cell_mass = np.diff(cdf)
-    cell_mass[end[:-1]] = 0.0
-    # Each cell's first moment about its left node, from the partial moments.
-    cell_moment = node_loc[:-1] - nodes[:-1]
-    cell_moment *= cell_mass
-    moment_next = np.diff(cdf_next)
-    moment_next *= np.repeat(scale * (alpha / (alpha + beta)), count)[:-1]
-    cell_moment += moment_next
+    smooth &= count > 2
+    for laws, cells in ((~smooth, _exact_cells), (smooth, _simpson_cells)):
+        if laws.any():
+            on = np.repeat(laws, count)
+            mass[on], moment[on] = cells(
+                alpha[laws],
+                beta[laws],
+                offset[on],
+                step[laws],
+                scale[laws],
+                count[laws],
+            )
     # Share of each cell's mass sent to its right node, from the cell's mean.
-    cell_moment /= node_step[:-1]
-    to_right = np.clip(cell_moment, 0.0, cell_mass, out=cell_moment)
-    flat = np.zeros(size)
-    flat[1:] += to_right
-    cell_mass -= to_right
-    flat[:-1] += cell_mass
+    moment /= np.repeat(step, count)
+    to_right = np.clip(moment, 0.0, mass, out=moment)
+    mass -= to_right
+    mass[1:] += to_right[:-1]
     # A window of one node takes the whole mass.
-    flat[start[count == 1]] = 1.0
-    return flat, count
+    mass[start[count == 1]] = 1.0
+    return mass, count
+
+
+def smooth_laws(alpha, beta, low, high, cell):
+    """Whether Simpson's rule gives the cell probabilities of every law.
+
+    A law qualifies when its lattice has at least ``SIMPSON_CELLS_PER_SD`` cells
+    per standard deviation of ``Beta(alpha, beta)`` and its window ends at least
+    ``SIMPSON_EDGE_CELLS`` cells away from 0 and 1, where the density may be
+    infinite or not smooth. Simpson's rule errs on a cell by ``cell**5 / 2880``
+    times the fourth derivative of its integrand somewhere in it: relative to
+    the law's largest cell probability, a cell's probability by about
+    ``(cell / sd) ** 4 / 1000`` (4e-6 at four cells per standard deviation), the
+    share of it sent to the right node by about ``(cell / sd) ** 3 / 360`` (1e-4).
+    Both are far below the lattice's own smoothing of the law, a variance of
+    about ``cell**2 / 6``, and the law keeps its exact mass and mean (see
+    :func:`_simpson_cells`).
+
+    Parameters
+    ----------
+    alpha, beta : ndarray of shape (n_laws,)
+        Shape parameters.
+    low, high : ndarray of shape (n_laws,)
+        The first and last nodes of every window, on the scale of the Beta
+        variable.
+    cell : ndarray of shape (n_laws,)
+        The lattice step on that scale.
+
+    Returns
+    -------
+    smooth : ndarray of shape (n_laws,) of bool
+    """
+    total = alpha + beta
+    sd = np.sqrt(alpha * beta / (total * total * (total + 1.0)))
+    margin = SIMPSON_EDGE_CELLS * cell
+    return (cell * SIMPSON_CELLS_PER_SD <= sd) & (low >= margin) & (high <= 1 - margin)
+
+
+def _exact_cells(alpha, beta, offset, step, scale, count):
+    """Probability and first moment about the left node of every cell, exactly.
+
+    Of the cells of the lattices of ``loc + scale * Beta(alpha, beta)``, from
+    the regularized incomplete Beta functions ``I_u(a, b)`` and
+    ``I_u(a + 1, b)`` at the nodes (``E[U; U <= u] = a / (a + b) I_u(a + 1, b)``);
+    the first cell of every law takes the mass below the window, its last cell
+    the mass above.
+
+    Parameters
+    ----------
+    alpha, beta : ndarray of shape (n_laws,)
+        Shape parameters.
+    offset : ndarray of shape (sum(count),)
+        The nodes of every law minus its ``loc``, law after law.
+    step : ndarray of shape (n_laws,)
+        The distance between two nodes of every law (the offsets say it).
+    scale : ndarray of shape (n_laws,)
+        The positive scale of every law.
+    count : ndarray of shape (n_laws,) of int
+        The number of nodes of every law.
+
+    Returns
+    -------
+    mass, moment : ndarray of shape (sum(count),)
+        Of the cell from every node to the next one of its law (zero for the
+        last node of a law), the moment on the scale of the nodes.
+    """
+    first = np.cumsum(count) - count
+    last = first + count - 1
+    with np.errstate(over="ignore"):
+        nodes = offset / np.repeat(scale, count)
+    # Only nodes inside the support need the incomplete Beta function.
+    inside = (nodes > 0.0) & (nodes < 1.0)
+    n_inside = np.add.reduceat(inside, first, dtype=np.intp) if nodes.size else count
+    cdf = (nodes >= 1.0).astype(np.float64)
+    cdf_next = cdf.copy()
+    cdf[inside], cdf_next[inside] = _incomplete_beta_cdfs(
+        *(np.repeat(x, n_inside) for x in (alpha, beta, _log_norm(alpha, beta))),
+        nodes[inside],
+    )
+    for values in (cdf, cdf_next):
+        values[first] = 0.0
+        values[last] = 1.0
+    mass, moment = np.zeros_like(cdf), np.zeros_like(cdf)
+    np.subtract(cdf[1:], cdf[:-1], out=mass[:-1])
+    np.subtract(cdf_next[1:], cdf_next[:-1], out=moment[:-1])
+    moment *= np.repeat(scale * (alpha / (alpha + beta)), count)
+    moment -= offset * mass
+    mass[last] = moment[last] = 0.0
+    return mass, moment
+
+
+def _simpson_cells(alpha, beta, offset, step, scale, count):
+    """:func:`_exact_cells` of laws of smooth density, by Simpson's rule.
+
+    Every cell's probability and first moment about its left node are
+    integrated by Simpson's rule from the density at its ends and middle (two
+    evaluations of the density per node instead of one of ``betainc``, several
+    times dearer). The probabilities are then scaled to add up to the exact
+    ``I(last) - I(first)`` of the window (the density's normalising constant,
+    by ``betaln``, loses up to 1e-8 for shapes of millions), and the moments to
+    the window's exact first moment about the nodes, so that the law keeps its
+    exact mean. The first and last cells take the mass and moment of the
+    tails, exactly.
+
+    Parameters
+    ----------
+    alpha, beta : ndarray of shape (n_laws,)
+        Shape parameters of laws that :func:`smooth_laws` accepts.
+    offset, step, scale : ndarray
+        As for :func:`_exact_cells`.
+    count : ndarray of shape (n_laws,) of int
+        The number of nodes of every law (three at least).
+
+    Returns
+    -------
+    mass, moment : ndarray of shape (sum(count),)
+    """
+    first = np.cumsum(count) - count
+    last = first + count - 1
+    h, node_scale = np.repeat(step / scale, count), np.repeat(scale, count)
+    nodes = offset / node_scale
+    below, above = np.repeat(alpha - 1.0, count), np.repeat(beta - 1.0, count)
+    log_norm = np.repeat(special.betaln(alpha, beta), count)
+
+    def density(x):
+        """The Beta density at points strictly inside (0, 1)."""
+        log_density = np.log(x)
+        log_density *= below
+        log_above = np.negative(x)
+        np.log1p(log_above, out=log_above)
+        log_above *= above
+        log_density += log_above
+        log_density -= log_norm
+        return np.exp(log_density, out=log_density)
+
+    at_middle = density(nodes + 0.5 * h)
+    at_node = density(nodes)
+    at_next = np.empty_like(at_node)  # the density at the cell's right end
+    at_next[:-1] = at_node[1:]
+    at_next[-1] = 0.0
+    # Simpson's rule on the cell from every node to the next one of its law,
+    # for the density and for (x - node) times it.
+    mass = 4.0 * at_middle
+    mass += at_next
+    mass += at_node
+    moment = 2.0 * at_middle
+    moment += at_next
+    moment *= h
+    h /= 6.0
+    mass *= h
+    moment *= h
+    moment *= node_scale
+    mass[last] = moment[last] = 0.0
+    mean = alpha / (alpha + beta)
+    law_norm = _log_norm(alpha, beta)
+    low, low_next = _incomplete_beta_cdfs(alpha, beta, law_norm, nodes[first])
+    high, high_next = _incomplete_beta_cdfs(alpha, beta, law_norm, nodes[last])
+    # The probabilities of the window add up to the exact I(last) - I(first),
+    # and the moments about the nodes to the exact first moment of the window
+    # about them (minus a sum of the nodes weighted by those probabilities):
+    # the law keeps its exact mean, to rounding.
+    mass *= np.repeat((high - low) / np.add.reduceat(mass, first), count)
+    exact = scale * mean * (high_next - low_next)
+    exact -= np.add.reduceat(offset * mass, first)
+    moment *= np.repeat(exact / np.add.reduceat(moment, first), count)
+    # The tails, below the first node and above the last.
+    mass[first] += low
+    moment[first] += scale * (mean * low_next - nodes[first] * low)
+    mass[last - 1] += 1.0 - high
+    moment[last - 1] += scale * (
+        mean * (1.0 - high_next) - nodes[last - 1] * (1.0 - high)
+    )
+    return mass, moment
+
+
+def _incomplete_beta_cdfs(a, b, log_norm, x):
+    """``I_x(a, b)`` and ``I_x(a + 1, b)`` at every point, by ``betainc``.
+
+    ``I_x(a + 1, b) = I_x(a, b) - x^a (1 - x)^b / (a B(a, b))``, with
+    ``log_norm = log(a B(a, b))``: the second needs no second incomplete Beta
+    evaluation.
+    """
+    cdf = special.betainc(a, b, x)
+    with np.errstate(divide="ignore"):
+        cdf_next = cdf - np.exp(special.xlogy(a, x) + special.xlog1py(b, -x) - log_norm)
+    return cdf, cdf_next
+
+
+def _log_norm(alpha, beta):
+    """``log(alpha B(alpha, beta))``: see :func:`_incomplete_beta_cdfs`."""
+    return np.log(alpha) + special.betaln(alpha, beta)
 
 
 def _pad(flat, offset, count):
@@ -394,32 +578,39 @@ def _blocks(ids, size, length, budget):
 def _spectra(component, n_fft):
     """Real FFTs of length ``n_fft`` of distinct discretised components.
 
-    They are discretised in batches of about ``NODE_BUDGET`` nodes.
+    They are discretised in batches of about ``NODE_BUDGET`` nodes, in threads
+    (:func:`~sklearn_balanced.utils._threads.run_parts`: NumPy and SciPy's
+    functions release the GIL), each batch writing its own rows.
     """
     alpha, beta, first, last, step = component
     width = last - first + 1
     end = np.cumsum(width)
     spectra = np.empty((width.shape[0], n_fft // 2 + 1), dtype=np.complex128)
-    start = 0
+    batches, start = [], 0
     while start < width.shape[0]:
         stop = max(
             start + 1,
             int(np.searchsorted(end, end[start] - width[start] + NODE_BUDGET, "right")),
         )
-        part = slice(start, stop)
+        batches.append(slice(start, stop))
+        start = stop
+
+    def transform(part):
+        n_laws = part.stop - part.start
         mass, count = _discretize_flat(
             alpha[part],
             beta[part],
             first[part],
             last[part],
             step[part],
-            np.zeros(stop - start),
-            np.ones(stop - start),
+            np.zeros(n_laws),
+            np.ones(n_laws),
         )
         spectra[part] = fft.rfft(
             _pad(mass, np.cumsum(count) - count, count), n_fft, axis=-1
         )
-        start = stop
+
+    run_parts(transform, batches)
     return spectra
 
 

@@ -165,3 +165,109 @@ def test_lattice_steps_are_finer_by_less_than_one_level(step):
     assert step / 2 ** (1 / STEP_LEVELS) * (1 - 1e-12) < rounded <= step * (1 + 1e-12)
     # Steps of one level round alike.
     assert lattice_step(rounded * (1 + 1e-9)) == rounded
+
+
+@st.composite
+def smooth_windows(draw):
+    """Laws that Simpson's rule serves, on their windows, maybe shifted and scaled.
+
+    Shapes up to 1e4, where ``betainc`` differences (the exact path) are accurate
+    to rounding, so that they are the reference.
+    """
+    n_laws = draw(st.integers(1, 6))
+    shape = st.floats(1.0, 1e4)
+    alpha = np.array(draw(st.lists(shape, min_size=n_laws, max_size=n_laws)))
+    beta = np.array(draw(st.lists(shape, min_size=n_laws, max_size=n_laws)))
+    low, high = _beta_average._window(alpha, beta)
+    nodes = draw(st.lists(st.integers(50, 3000), min_size=n_laws, max_size=n_laws))
+    scale = np.array(
+        draw(st.lists(st.floats(0.25, 4.0), min_size=n_laws, max_size=n_laws))
+    )
+    loc = np.array(
+        draw(st.lists(st.floats(-2.0, 2.0), min_size=n_laws, max_size=n_laws))
+    )
+    step = lattice_step(scale * (high - low) / np.array(nodes))
+    first = np.floor((loc + scale * low) / step).astype(np.int64)
+    last = np.ceil((loc + scale * high) / step).astype(np.int64)
+    return alpha, beta, first, last, step, loc, scale
+
+
+def _cells(method, alpha, beta, first, last, step, loc, scale):
+    count = last - first + 1
+    start = np.cumsum(count) - count
+    offset = (np.arange(count.sum()) + np.repeat(first - start, count)) * np.repeat(
+        step, count
+    ) - np.repeat(loc, count)
+    return method(alpha, beta, offset, step, scale, count), offset
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(smooth_windows())
+def test_simpson_cells_are_the_incomplete_beta_cells(window):
+    alpha, beta, first, last, step, loc, scale = window
+    count = last - first + 1
+    smooth = _lattice_laws.smooth_laws(
+        alpha,
+        beta,
+        (first * step - loc) / scale,
+        (last * step - loc) / scale,
+        step / scale,
+    )
+    kept = smooth & (count > 2)
+    if not kept.any():
+        return
+    parts = [x[kept] for x in window]
+    (mass, moment), offset = _cells(_lattice_laws._simpson_cells, *parts)
+    (exact_mass, exact_moment), _ = _cells(_lattice_laws._exact_cells, *parts)
+    # Simpson's rule errs by about cell**5 / 2880 times the integrand's fourth
+    # derivative: relative to a law's largest cell probability, by
+    # (cell / sd)**4 / 1000 for a probability and (cell / sd)**3 / 360 for the
+    # share of it sent to the right node (moment over step); twice that here.
+    # The reference is exact to betainc's accuracy (about 1e-14), the share to
+    # that times the node's distance from the origin in steps (the moment
+    # about the node is a difference of moments about the origin).
+    alpha, beta, first, last, step, loc, scale = parts
+    total = alpha + beta
+    sd = np.sqrt(alpha * beta / (total * total * (total + 1.0)))
+    ratio, count = step / scale / sd, last - first + 1
+    largest = np.maximum.reduceat(exact_mass, np.cumsum(count) - count)
+    assert np.all(
+        np.abs(mass - exact_mass) <= np.repeat(largest * ratio**4 / 500, count) + 1e-13
+    )
+    node_step = np.repeat(step, count)
+    share, exact_share = moment / node_step, exact_moment / node_step
+    assert np.all(
+        np.abs(share - exact_share)
+        <= np.repeat(largest * ratio**3 / 180, count)
+        + 1e-13 * (1.0 + np.abs(offset) / node_step)
+    )
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(smooth_windows())
+def test_discretized_laws_keep_their_mass_and_mean(window):
+    alpha, beta, first, last, step, loc, scale = window
+    mass = _lattice_laws.discretize_beta(alpha, beta, first, last, step, loc, scale)
+    nodes = (first[:, np.newaxis] + np.arange(mass.shape[1])) * step[:, np.newaxis]
+    assert np.all(mass >= 0.0)
+    np.testing.assert_allclose(mass.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    sd = scale * np.sqrt(alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1.0)))
+    mean = loc + scale * alpha / (alpha + beta)
+    np.testing.assert_allclose(
+        (np.sum(mass * nodes, axis=1) - mean) / sd, 0.0, rtol=0, atol=1e-8
+    )
+
+
+def test_simpson_rule_serves_smooth_wide_lattices_only():
+    # Two hundred cells per standard deviation, far from 0 and 1: smooth. The
+    # same law on a lattice of four cells per standard deviation, or a window
+    # reaching near 0 (Beta(1, 200)), goes to the incomplete Beta function.
+    alpha, beta = np.array([300.0, 300.0, 1.0]), np.array([60.0, 60.0, 200.0])
+    sd = np.sqrt(alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1.0)))
+    low, high = _beta_average._window(alpha, beta)
+    cell = sd / np.array([200.0, 4.0, 200.0])
+    assert _lattice_laws.smooth_laws(alpha, beta, low, high, cell).tolist() == [
+        True,
+        False,
+        False,
+    ]
