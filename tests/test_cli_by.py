@@ -24,6 +24,8 @@ from sklearn_balanced.metrics import (  # noqa: E402
 
 #: A Thursday: 7D windows from the Unix epoch start on Thursdays.
 START = pd.Timestamp("2024-01-04")
+#: A region name longer than the figures draw.
+LONG_REGION = "<long>" + "r" * 194
 
 
 def _frame(seed, n_samples=600, weeks=3, regions=("east", "north", "south")):
@@ -162,7 +164,7 @@ def test_degraded_region_is_flagged_and_the_others_are_not(tmp_path, capsys):
     flagged = [group["group"] for group in report["groups"] if group["flag"]]
     assert flagged == [["north", "2024-02-01T00:00:00"]]
     text = _report(capsys, path, *options, "--top", "5")
-    assert "north, 2024-02-01T00:00:00" in text.splitlines()[-6]
+    assert "north, 2024-02-01 " in text.splitlines()[-6]  # the window, as drawn
     assert "DROP" in text
     assert "13 more groups not shown" in text
 
@@ -285,4 +287,83 @@ def test_date_and_decimal_keys_are_written_as_text(tmp_path, capsys):
         (f"2024-01-0{day}", price, "06:30:00")
         for day in (1, 2)
         for price in ("1.50", "2.25")
+    ]
+
+
+def _table_lines(text):
+    """The header and the rows of the text table of the groups."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Groups ("))
+    return [line for line in lines[start + 1 :] if not line.endswith("(--top)")]
+
+
+def _table_names(text):
+    """The group column of the text table of the groups."""
+    header, *rows = _table_lines(text)
+    end = header.index("balanced accuracy") - 2
+    return [row[2:end].rstrip() for row in rows]
+
+
+def _window_text(start):
+    """A window start as the figures write it, from its ISO date-time."""
+    if start.endswith("T00:00:00"):
+        return start[:10]
+    return start[:16] if start.endswith(":00") else start
+
+
+@pytest.mark.parametrize(
+    ("window", "n_samples"), [("7D", 400), ("5h", 150), ("45s", 60)]
+)
+def test_text_table_writes_the_names_the_figure_draws(
+    tmp_path, capsys, pyplot, window, n_samples
+):
+    from sklearn_balanced.metrics import GroupedBalancedAccuracyDisplay
+
+    frame = _frame(7, n_samples, regions=("north", LONG_REGION, "south"))
+    path = _write(frame, tmp_path, "csv")
+    options = ("--by", "region", "--time", "ts", "--window", window)
+    text = _report(capsys, path, *options, "--top", "1000")
+    names = _table_names(text)
+    result = balanced_accuracy_by(
+        frame["y"],
+        frame["p"],
+        [frame["region"].to_numpy(), time_windows(frame["ts"], window)],
+    )
+    display = GroupedBalancedAccuracyDisplay.from_result(
+        result, kind="groups", top=len(result)
+    )
+    drawn = [label.get_text() for label in display.ax_.get_yticklabels()]
+    assert sorted(names) == sorted(drawn)
+    assert len(names) == len(result)
+    assert max(map(len, names)) <= len(f"{'r' * 30}, 2024-01-04T05:00:45")
+    # JSON keeps its ISO date-times; the table cuts the long name as the figure
+    # does, and writes a window as a date at midnight, else to the minute or second
+    keys = [group["group"] for group in _json(capsys, path, *options)["groups"]]
+    starts = np.unique(time_windows(frame["ts"], window)).astype("datetime64[s]")
+    assert {start for _, start in keys} == set(map(str, starts))
+    cut = LONG_REGION[:29] + "\N{HORIZONTAL ELLIPSIS}"
+    short = {"north": "north", LONG_REGION: cut, "south": "south"}
+    assert sorted(names) == sorted(
+        f"{short[region]}, {_window_text(start)}" for region, start in keys
+    )
+
+
+def test_a_segment_named_like_a_window_is_written_as_it_is(tmp_path, capsys):
+    named = "2024-06-27T00:00:00"
+    frame = _frame(8, 300, regions=(named, "south"))
+    path = _write(frame, tmp_path, "csv")
+    names = _table_names(_report(capsys, path, "--by", "region"))
+    assert sorted(names) == [named, "south"]
+    options = ("--by", "region", "--time", "ts", "--window", "7D")
+    names = _table_names(_report(capsys, path, *options))
+    assert sorted(names) == [
+        f"{region}, 2024-01-{day}"
+        for region in (named, "south")
+        for day in ("04", "11", "18")
+    ]
+    keys = [group["group"] for group in _json(capsys, path, *options)["groups"]]
+    assert sorted(keys) == [
+        [region, f"2024-01-{day}T00:00:00"]
+        for region in (named, "south")
+        for day in ("04", "11", "18")
     ]

@@ -636,7 +636,9 @@ def test_report_page_of_groups_over_time(pyplot, tmp_path, capsys, drawn_texts):
     header.append("drop")
     rows = _group_rows(page.cells, header, 5)
     for row, group in zip(rows, groups, strict=False):
-        assert row[:2] == group["group"]
+        region, start = group["group"]
+        assert start.endswith("T00:00:00")  # JSON: ISO date-times
+        assert row[:2] == [region, start[:10]]  # the page: dates, as drawn
         assert row[2] == score_text(group["balanced_accuracy"])
         assert row[3] == f"[{score_text(group['low'])}, {score_text(group['high'])}]"
         assert row[4] == str(sum(item["support"] for item in group["support"]))
@@ -649,6 +651,41 @@ def test_report_page_of_groups_over_time(pyplot, tmp_path, capsys, drawn_texts):
     assert f"{len(groups)} groups: every 7D window of ts for every {SITE}." in (
         page.all_text
     )
+
+
+#: A segment named like a time window, and one not.
+NAMED = "2024-06-27T00:00:00"
+
+
+@pytest.mark.parametrize(
+    ("options", "cells", "keys"),
+    [
+        (["--by", "region"], [[NAMED], ["south"]], [[NAMED], ["south"]]),
+        (
+            ["--by", "region", "--time", "ts", "--window", "5h"],
+            [[NAMED, "2024-01-04T06:00"], ["south", "2024-01-08"]],
+            [[NAMED, "2024-01-04T06:00:00"], ["south", "2024-01-08T00:00:00"]],
+        ),
+    ],
+)
+def test_report_page_writes_windows_as_drawn_and_other_keys_as_they_are(
+    pyplot, tmp_path, capsys, options, cells, keys
+):
+    path = tmp_path / "logs.csv"
+    path.write_text(
+        "y,p,region,ts\n"
+        + f"0,0,{NAMED},2024-01-04 07:30:00\n1,1,{NAMED},2024-01-04 09:00:00\n" * 4
+        + "0,1,south,2024-01-08 00:30:00\n1,1,south,2024-01-08 03:00:00\n" * 4
+    )
+    page, _, _ = _report_page(
+        capsys, path, tmp_path / "page.html", "--y-pred", "p", *options
+    )
+    header = page.header_cells[-(len(cells[0]) + 4) :]
+    assert header[0] == "region"
+    rows = _group_rows(page.cells, header, 2)
+    assert sorted(row[: len(cells[0])] for row in rows) == cells
+    groups = _json_report(capsys, path, *options)["groups"]
+    assert sorted(group["group"] for group in groups) == keys
 
 
 def test_report_figures_of_groups_show_the_table(pyplot, tmp_path, capsys):

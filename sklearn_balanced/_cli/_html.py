@@ -13,8 +13,9 @@ import numpy as np
 
 import sklearn_balanced
 from sklearn_balanced._cli._figures import PLOT_HINT, group_figures, report_figures
-from sklearn_balanced._cli._report_groups import drop_text
+from sklearn_balanced._cli._report_groups import drop_text, table_keys
 from sklearn_balanced._cli._report_summary import IN_SAMPLE_NOTE, interval_note
+from sklearn_balanced.utils._group_text import key_text
 from sklearn_balanced.utils._plotting import count_text, score_text
 
 PNG_DPI = 144
@@ -300,7 +301,7 @@ def _groups_html(rows, groups, figures):
     confidence = f"{result.confidence:.0%} interval"
     table = table_html(
         [*header, "balanced accuracy", confidence, "n", "drop"],
-        [_group_cells(row) for row in shown],
+        [_group_cells(row, windowed=groups.window is not None) for row in shown],
         numeric=set(range(len(names), len(header) + 4)),  # windows, numbers, drop
         names=set(range(len(names))),
     )
@@ -319,8 +320,12 @@ def _groups_html(rows, groups, figures):
     return "\n".join(parts)
 
 
-def _group_cells(row):
-    """The cells of a group of the report's ``groups`` list, as text."""
+def _group_cells(row, *, windowed):
+    """The cells of a group of the report's ``groups`` list, as text.
+
+    The keys are written whole, the time window (the last key, ``windowed``)
+    as the figures write it.
+    """
 
     def defined(value):
         return value is not None and np.isfinite(value)
@@ -332,7 +337,7 @@ def _group_cells(row):
     )
     score = row["balanced_accuracy"]
     return [
-        *map(str, row["group"]),
+        *map(key_text, table_keys(row["group"], windowed=windowed)),
         score_text(score) if defined(score) else "n/a",
         interval,
         count_text(sum(item["support"] for item in row["support"])),

@@ -71,6 +71,11 @@ def warn_past_float64(support, classes):
 def json_text(document):
     """A JSON-ready document as strict JSON text, non-finite numbers as null.
 
+    The document is indented by two spaces, except that every object inside a
+    list is written on one line: a class, a group, a threshold per line, which
+    ``grep`` finds and which keeps a report of 100,000 groups small and fast to
+    write.
+
     Parameters
     ----------
     document : dict
@@ -79,18 +84,54 @@ def json_text(document):
     Returns
     -------
     text : str
-        The document, indented by two spaces.
+        The document as text.
 
     Examples
     --------
     >>> from sklearn_balanced._cli._json import json_text
-    >>> print(json_text({"accuracy": 0.75, "support": float("inf")}))
+    >>> print(json_text({"accuracy": 0.75, "support": float("inf"),
+    ...                  "per_class": [{"label": "a", "recall": float("nan")}]}))
     {
       "accuracy": 0.75,
-      "support": null
+      "support": null,
+      "per_class": [
+        {"label": "a", "recall": null}
+      ]
     }
     """
-    return json.dumps(_finite(document), indent=2, allow_nan=False)
+    return _indented(document, 0)
+
+
+def _indented(value, depth):
+    """``value`` as JSON text at ``depth`` levels of indentation."""
+    inner = "  " * (depth + 1)
+    if isinstance(value, dict) and value:
+        items = [
+            f"{inner}{json.dumps(key)}: {_indented(item, depth + 1)}"
+            for key, item in value.items()
+        ]
+    elif isinstance(value, list | tuple) and value:
+        items = [
+            inner
+            + (
+                _one_line(item)
+                if isinstance(item, dict)
+                else _indented(item, depth + 1)
+            )
+            for item in value
+        ]
+    else:
+        return _one_line(value)
+    brackets = "{}" if isinstance(value, dict) else "[]"
+    return f"{brackets[0]}\n" + ",\n".join(items) + f"\n{'  ' * depth}{brackets[1]}"
+
+
+def _one_line(value):
+    """``value`` as JSON text on one line, non-finite floats as null."""
+    try:  # the C encoder, unless a float is not finite
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), allow_nan=False)
 
 
 def print_document(document, output_format, as_text):

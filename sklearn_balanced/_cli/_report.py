@@ -68,11 +68,14 @@ def print_report(args):
             top=args.top,
         )
         report["groups"] = summarise_groups(groups.result)
-        text = partial(_with_groups, text, top=args.top)
+        text = partial(
+            _with_groups, text, top=args.top, windowed=groups.window is not None
+        )
     print_document(report, args.format, text)
     return report, counted, groups
 
 
-def _with_groups(as_text, report, *, top):
+def _with_groups(as_text, report, *, top, windowed):
     """The report as text, its groups after it."""
-    return f"{as_text(report)}\n\n{format_groups(report['groups'], top)}"
+    groups = format_groups(report["groups"], top, windowed=windowed)
+    return f"{as_text(report)}\n\n{groups}"

@@ -19,6 +19,7 @@ from sklearn_balanced.metrics import (
     GroupedConfusionCounts,
     time_windows,
 )
+from sklearn_balanced.utils._group_text import group_text
 
 
 def key_options(by, time):
@@ -146,27 +147,44 @@ def summarise_groups(result):
         np.where(np.isnan(result.balanced_accuracy), np.inf, result.balanced_accuracy),
         kind="stable",
     )
-    return [_group(result, i) for i in order]
+    labels = [_key(label) for label in result.classes.tolist()]
+    texts = {}  # the text of every distinct key: windows repeat across segments
 
+    def text_of(key):
+        typed = (type(key), key)  # 1 and True are equal keys, not equal texts
+        if typed not in texts:
+            texts[typed] = _key(key)
+        return texts[typed]
 
-def _group(result, i):
-    keys = result.groups[i]
-    keys = keys if isinstance(keys, tuple) else (keys,)
-    return {
-        "group": [_key(key) for key in keys],
-        "balanced_accuracy": float(result.balanced_accuracy[i]),
-        "low": float(result.low[i]),
-        "high": float(result.high[i]),
-        "support": [
-            {"label": _key(label), "support": count_value(support)}
-            for label, support in zip(
-                result.classes.tolist(), result.support[i], strict=True
-            )
-        ],
-        "p_drop": float(result.p_drop[i]),
-        "flag": bool(result.flag[i]),
-        "too_small": bool(result.too_small[i]),
-    }
+    columns = zip(
+        [result.groups[i] for i in order.tolist()],
+        *(
+            getattr(result, name)[order].tolist()
+            for name in ("balanced_accuracy", "low", "high", "p_drop")
+        ),
+        result.support[order].tolist(),
+        result.flag[order].tolist(),
+        result.too_small[order].tolist(),
+        strict=True,
+    )
+    return [
+        {
+            "group": [
+                text_of(key) for key in (keys if isinstance(keys, tuple) else (keys,))
+            ],
+            "balanced_accuracy": score,
+            "low": low,
+            "high": high,
+            "support": [
+                {"label": label, "support": count_value(count)}
+                for label, count in zip(labels, support, strict=True)
+            ],
+            "p_drop": p_drop,
+            "flag": flag,
+            "too_small": too_small,
+        }
+        for keys, score, low, high, p_drop, support, flag, too_small in columns
+    ]
 
 
 def _key(key):
@@ -182,26 +200,53 @@ def _key(key):
     return key if isinstance(key, int | float | str) else str(key)
 
 
-def format_groups(groups, top):
+def format_groups(groups, top, *, windowed):
     """The groups as a text table, the worst ``top`` of them.
+
+    The keys are written as the figures write them (:func:`group_text`): a
+    window starting at midnight as its date, and keys longer than 30
+    characters cut with an ellipsis.
+
+    Parameters
+    ----------
+    groups : list of dict
+        The groups, worst first, as :func:`summarise_groups` returns them.
+    top : int
+        The most groups written.
+    windowed : bool
+        Whether the last key of every group is a time window (``--time``).
+
+    Returns
+    -------
+    text : str
+        The table, under a line with the number of groups.
 
     Examples
     --------
     >>> from sklearn_balanced._cli._report_groups import format_groups
-    >>> group = {"group": ["north"], "balanced_accuracy": 0.5, "low": 0.25,
-    ...          "high": 0.75, "support": [{"label": 0, "support": 4},
+    >>> group = {"group": ["north", "2024-06-27T00:00:00"],
+    ...          "balanced_accuracy": 0.5, "low": 0.25, "high": 0.75,
+    ...          "support": [{"label": 0, "support": 4},
     ...          {"label": 1, "support": 4}], "p_drop": 0.99, "flag": True,
     ...          "too_small": True}
-    >>> print(format_groups([group], 20))
+    >>> print(format_groups([group], 20, windowed=True))
     Groups (worst first): 1
-      group  balanced accuracy  interval      n  drop
-      north              0.500  0.250-0.750   8  too small (p=0.99)
+      group              balanced accuracy  interval     n  drop
+      north, 2024-06-27              0.500  0.250-0.750  8  too small (p=0.99)
+
+    Without ``--time``, no key is read as a window, and long keys are cut:
+
+    >>> segment = dict(group, group=["2024-06-27T00:00:00", "x" * 40])
+    >>> print(format_groups([segment], 20, windowed=False))
+    Groups (worst first): 1
+      group                                                balanced accuracy ...
+      2024-06-27T00:00:00, xxxxxxxxxxxxxxxxxxxxxxxxxxxxx…              0.500 ...
     """
     shown = groups[:top]
     rows = [("group", "balanced accuracy", "interval", "n", "drop")]
     rows += [
         (
-            ", ".join(map(str, group["group"])),
+            group_text(table_keys(group["group"], windowed=windowed)),
             _number(group["balanced_accuracy"]),
             f"{_number(group['low'])}-{_number(group['high'])}",
             f"{sum(item['support'] for item in group['support']):g}",
@@ -223,6 +268,40 @@ def format_groups(groups, top):
     if len(groups) > len(shown):
         lines.append(f"  {len(groups) - len(shown)} more groups not shown (--top)")
     return "\n".join(lines)
+
+
+def table_keys(keys, *, windowed):
+    """The keys of a group of the JSON list, its time window as a datetime64.
+
+    JSON writes windows as ISO date-times; the tables read the last key back
+    with ``windowed`` (``--time``) only, so that they write it as the figures
+    do, and leave every other key as it is, whatever it looks like.
+
+    Parameters
+    ----------
+    keys : list
+        The ``group`` of a group of :func:`summarise_groups`.
+    windowed : bool
+        Whether the last key is a time window.
+
+    Returns
+    -------
+    keys : list
+        The keys, a new list.
+
+    Examples
+    --------
+    >>> from sklearn_balanced._cli._report_groups import table_keys
+    >>> keys = table_keys(["north", "2024-06-27T00:00:00"], windowed=True)
+    >>> keys[0], str(keys[1].dtype), str(keys[1])
+    ('north', 'datetime64[s]', '2024-06-27T00:00:00')
+    >>> table_keys(["2024-06-27T00:00:00"], windowed=False)
+    ['2024-06-27T00:00:00']
+    """
+    if not windowed:
+        return list(keys)
+    *segment, window = keys
+    return [*segment, np.datetime64(window)]
 
 
 def _number(value):

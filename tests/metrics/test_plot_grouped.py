@@ -4,6 +4,8 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.metrics import balanced_accuracy_score
 
 from sklearn_balanced.metrics import (
@@ -265,6 +267,44 @@ def test_long_and_mathtext_names_are_cut_and_drawn_as_text(pyplot, drawn_texts):
         assert box.x1 <= figure_box.x1
     legend = display.ax_.get_legend().get_window_extent(renderer)
     assert legend.x1 <= figure_box.x1
+
+
+@given(
+    day=st.integers(-20_000, 20_000),
+    nanoseconds=st.integers(0, 86_400 * 10**9 - 1),
+    step=st.sampled_from([86_400 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3, 1]),
+    unit=st.sampled_from(["D", "m", "s", "ms", "us", "ns"]),
+)
+def test_window_names_are_the_shortest_exact_iso_text(day, nanoseconds, step, unit):
+    from sklearn_balanced.utils._group_text import key_text
+
+    start = np.datetime64(day, "D") + np.timedelta64(nanoseconds // step * step, "ns")
+    if start.astype(f"datetime64[{unit}]") == start:
+        start = start.astype(f"datetime64[{unit}]")  # the unit does not matter
+    text = key_text(start)
+    # the reference: the ISO text to the nanosecond, without the zeros not needed
+    iso = str(start.astype("datetime64[ns]"))
+    whole, _, fraction = iso.partition(".")
+    digits = -(-len(fraction.rstrip("0")) // 3) * 3  # milli, micro or nano
+    if iso.endswith("T00:00:00.000000000"):
+        assert text == iso[:10]
+    elif iso.endswith(":00.000000000"):
+        assert text == iso[:16]
+    else:
+        assert text == (f"{whole}.{fraction[:digits]}" if digits else whole)
+    assert np.datetime64(text) == start
+
+
+def test_group_names_cut_long_keys_only(pyplot):
+    from sklearn_balanced.utils._group_text import MAX_KEY_LENGTH, group_text
+
+    keys = ("a" * MAX_KEY_LENGTH, "b" * (MAX_KEY_LENGTH + 1), 7, "$x$")
+    cut = "b" * (MAX_KEY_LENGTH - 1) + "\N{HORIZONTAL ELLIPSIS}"
+    assert group_text(keys) == ", ".join([keys[0], cut, "7", "$x$"])
+    result = balanced_accuracy_by([0, 1], [0, 1], [[keys[1]] * 2, ["$x$"] * 2])
+    display = GroupedBalancedAccuracyDisplay.from_result(result)
+    (label,) = display.ax_.get_yticklabels()
+    assert label.get_text() == rf"{cut}, \$x\$"
 
 
 def test_auto_kind_and_the_given_axes(pyplot):

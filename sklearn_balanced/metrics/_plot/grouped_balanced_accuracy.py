@@ -8,12 +8,10 @@ from sklearn_balanced.metrics._by_group import (
     GroupedBalancedAccuracy,
     balanced_accuracy_by,
 )
+from sklearn_balanced.utils._group_text import group_text
 from sklearn_balanced.utils._optional import check_matplotlib
 from sklearn_balanced.utils._plotting import plain_text, prepare_axes
 
-#: Longest key of a group or segment name drawn, in characters; longer ones
-#: are cut and end in an ellipsis (so that the other keys stay readable).
-MAX_KEY_LENGTH = 30
 #: The kinds of figure :meth:`GroupedBalancedAccuracyDisplay.plot` draws.
 KINDS = ("auto", "time", "groups")
 #: Size, in inches, of a figure the display creates, by kind (the height of a
@@ -31,56 +29,21 @@ FLAG_COLOR = "tab:red"
 MAX_WINDOW_TICKS = 12
 
 
-def key_text(key):
-    """A group key as text: time windows as dates, or dates and times.
-
-    A window starting at midnight is written as its date, others to the minute
-    (or finer when the minute is not enough).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_balanced.metrics._plot.grouped_balanced_accuracy import (
-    ...     key_text)
-    >>> key_text(np.datetime64("2024-01-04T00:00:00.000000"))
-    '2024-01-04'
-    >>> key_text(np.datetime64("2024-01-04T12:00:00.000000"))
-    '2024-01-04T12:00'
-    >>> key_text("north")
-    'north'
-    """
-    if isinstance(key, np.datetime64) and not np.isnat(key):
-        for unit in ("D", "m"):
-            if key.astype(f"datetime64[{unit}]") == key:
-                return str(np.datetime_as_string(key, unit=unit))
-        return str(np.datetime_as_string(key, unit="auto"))
-    return str(key)
-
-
 def group_name(keys):
-    """The name drawn for a group or segment: its keys joined with ", ".
+    r"""The name drawn for a group or segment: its :func:`group_text`.
 
-    Keys longer than :data:`MAX_KEY_LENGTH` characters are cut and end in an
-    ellipsis; ``$`` is escaped so that matplotlib draws the name as it is.
+    Its long keys are cut with an ellipsis, and ``$`` is escaped so that
+    matplotlib draws the name as it is.
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn_balanced.metrics._plot.grouped_balanced_accuracy import (
     ...     group_name)
-    >>> group_name(("north", 3))
-    'north, 3'
-    >>> group_name(("x" * 100, np.datetime64("2024-01-04")))
-    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxx…, 2024-01-04'
+    >>> group_name(("$x$", np.datetime64("2024-01-04T12:00")))
+    '\\$x\\$, 2024-01-04T12:00'
     """
-    texts = [key_text(key) for key in keys]
-    texts = [
-        text
-        if len(text) <= MAX_KEY_LENGTH
-        else text[: MAX_KEY_LENGTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
-        for text in texts
-    ]
-    return plain_text(", ".join(texts))
+    return plain_text(group_text(keys))
 
 
 def _check_options(kind, top):
