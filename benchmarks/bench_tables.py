@@ -23,7 +23,9 @@ against the anchor's counts before timing:
    time minus that of ``sklearn-balanced --version``, against the bare DuckDB
    query, with ``--y-pred``, with ``--score`` (against the per-score query) and
    on the CSV file; and minus the time of the same report on 4 rows (its
-   start-up: imports, queries, interval), which ``--version`` no longer pays.
+   start-up: imports, queries, interval), which ``--version`` no longer pays;
+   beside them, the floor: a process that imports NumPy and DuckDB and runs
+   the bare query, the least any Python command counting with DuckDB takes.
    Goals: <= 2x; the report's peak RSS (its own, from ``os.wait4``) <= 300 MB,
    printed beside that of the report of 4 rows (the imports' share).
 3. An unfriendly case: ``--rows / 4`` rows of bimodal, skewed scores, every
@@ -200,15 +202,14 @@ def _grouped(keys, counts):
 _SCORE_GROUPS = 2 * (1 << 20) + 1
 
 
-def duckdb_queries(glob):
-    """The bare DuckDB queries: confusion counts, weighted, and per-score counts."""
-    import duckdb
+def duckdb_sql(glob):
+    """The SQL of the bare DuckDB queries: confusion counts, weighted, per score."""
 
     def query(keys, sums=""):
-        return lambda: duckdb.sql(
+        return (
             f"SELECT {keys}, count(*) AS n{sums} FROM read_parquet('{glob}') "
             "GROUP BY ALL"
-        ).fetchnumpy()
+        )
 
     # The aggregations of weighted from_frame: sums of weights and of their
     # squares (for the intervals), and the checks of the weights.
@@ -218,11 +219,18 @@ def duckdb_queries(glob):
     )
     # The per-score query of ScoreCounts.from_frame: at most 2 * max_bins + 1
     # groups (more start the passes of bins), sorted by score in the engine.
-    scores = lambda: duckdb.sql(  # noqa: E731
+    scores = (
         f"SELECT * FROM (SELECT y, s, count(*) AS n FROM read_parquet('{glob}') "
         f"GROUP BY ALL LIMIT {_SCORE_GROUPS}) ORDER BY s"
-    ).fetchnumpy()
+    )
     return query("y, p"), query("y, p", checks), scores
+
+
+def duckdb_queries(glob):
+    """The bare DuckDB queries of :func:`duckdb_sql`, fetched to NumPy."""
+    import duckdb
+
+    return [lambda sql=sql: duckdb.sql(sql).fetchnumpy() for sql in duckdb_sql(glob)]
 
 
 def polars_queries(glob):
@@ -351,6 +359,9 @@ def from_frame_goals(glob, repeat):
 #: Runs the command of its arguments; prints its wall time and peak RSS (bytes).
 #: A child of this small process, the command's peak RSS is its own: a child of
 #: the benchmark would inherit the benchmark's peak from before its ``exec``.
+#: The floor of the report's goal: a process that imports NumPy and DuckDB and
+#: runs the bare query, as any Python command that counts with DuckDB must.
+FLOOR_PROGRAM = "import numpy, duckdb; duckdb.sql({sql!r}).fetchnumpy()"
 _LAUNCHER = """
 import os, subprocess, sys, time
 start = time.perf_counter()
@@ -423,13 +434,11 @@ def report_goals(folder, csv, repeat):
     command = sklearn_balanced_command()
     _, start_up, _ = command_times(lambda: None, [command, "--version"], repeat)
     glob = f"{folder}/*.parquet"
-    bare_confusion, _, bare_scores = duckdb_queries(glob)
-
-    def bare_csv():
-        return duckdb.sql(
-            f"SELECT y, p, count(*) AS n FROM read_csv('{csv}', header = true, "
-            f"columns = {CSV_TYPES}) GROUP BY ALL"
-        ).fetchnumpy()
+    confusion_sql, _, scores_sql = duckdb_sql(glob)
+    csv_sql = (
+        f"SELECT y, p, count(*) AS n FROM read_csv('{csv}', header = true, "
+        f"columns = {CSV_TYPES}) GROUP BY ALL"
+    )
 
     tiny_parquet, tiny_csv = _tiny_files(csv.parent / "tiny")
     print()
@@ -441,13 +450,22 @@ def report_goals(folder, csv, repeat):
     header("bare DuckDB")
     options = ["--y-true", "y"]
     cases = [
-        ("Parquet, --y-pred", folder, tiny_parquet, ["--y-pred", "p"], bare_confusion),
-        ("Parquet, --score", folder, tiny_parquet, ["--score", "s"], bare_scores),
-        ("CSV, --y-pred", csv, tiny_csv, ["--y-pred", "p"], bare_csv),
+        ("Parquet, --y-pred", folder, tiny_parquet, ["--y-pred", "p"], confusion_sql),
+        ("Parquet, --score", folder, tiny_parquet, ["--score", "s"], scores_sql),
+        ("CSV, --y-pred", csv, tiny_csv, ["--y-pred", "p"], csv_sql),
     ]
-    for name, files, tiny, arguments, bare in cases:
+    for name, files, tiny, arguments, sql in cases:
         t_bare, wall, rss = command_times(
-            bare, [command, "report", str(files), *arguments, *options], repeat
+            lambda sql=sql: duckdb.sql(sql).fetchnumpy(),
+            [command, "report", str(files), *arguments, *options],
+            repeat,
+        )
+        # The least any Python command counting with DuckDB can score: a
+        # process that imports NumPy and DuckDB and runs the bare query.
+        _, floor_wall, _ = command_times(
+            lambda: None,
+            [sys.executable, "-c", FLOOR_PROGRAM.format(sql=sql)],
+            repeat,
         )
         _, tiny_wall, tiny_rss = command_times(
             lambda: None, [command, "report", str(tiny), *arguments, *options], repeat
@@ -462,6 +480,11 @@ def report_goals(folder, csv, repeat):
                 f"<= {REPORT_GOAL}x",
                 ratio <= REPORT_GOAL,
             )
+        )
+        print(
+            f"{'  floor: import numpy, duckdb; the query':<46} {fmt_time(t_bare):>11} "
+            f"{fmt_time(floor_wall - start_up):>11} "
+            f"{(floor_wall - start_up) / t_bare:>6.2f}x  (any Python command)"
         )
         # Not the goal: what the rows cost, once the start-up (imports, the
         # interval) is paid.

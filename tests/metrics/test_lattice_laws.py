@@ -271,3 +271,22 @@ def test_simpson_rule_serves_smooth_wide_lattices_only():
         False,
         False,
     ]
+
+
+def test_threads_change_nothing(monkeypatch):
+    # Enough distinct components for several batches of NODE_BUDGET nodes,
+    # discretised in threads or one after the other: the same laws, bit for bit.
+    from sklearn_balanced.utils import _threads
+
+    rng = np.random.default_rng(0)
+    alpha = rng.integers(1, 500, size=(40, 2)).astype(float)
+    beta = rng.integers(1, 500, size=(40, 2)).astype(float)
+
+    def quantiles(threads):
+        monkeypatch.setattr(_threads, "n_threads", lambda: threads)
+        result = np.empty((40, 2))
+        for rows, laws in beta_average_laws(alpha, beta, n_nodes=8192):
+            result[rows] = laws_ppf(laws, [0.025, 0.975])
+        return result
+
+    assert np.array_equal(quantiles(1), quantiles(3))
