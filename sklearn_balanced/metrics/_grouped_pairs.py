@@ -82,15 +82,23 @@ class _GroupTable:
         self.counts = np.zeros(size, dtype=dtype)
         self.squares = np.zeros(n_groups * n_codes) if squares else None
         self.seen = np.zeros(n_groups * n_codes, dtype=bool)
+        # The codes of a chunk, written into these (no fresh arrays per chunk:
+        # see ``shift_codes``).
+        self.rows = np.empty(0, dtype=np.intp)
+        self.keys = np.empty(0, dtype=np.intp)
 
     def add(self, group, true, pred, amounts, squares):
         """Count a chunk of codes, each row counting ``amounts`` (None: one).
 
         ``squares`` are the rows' sums of squared weights (with ``self.squares``).
         """
-        row = np.multiply(group, self.n_codes, dtype=np.intp)
+        n_rows = group.shape[0]
+        if self.keys.shape[0] < n_rows:
+            self.rows = np.empty(n_rows, dtype=np.intp)
+            self.keys = np.empty(n_rows, dtype=np.intp)
+        row = np.multiply(group, self.n_codes, out=self.rows[:n_rows], dtype=np.intp)
         row += true
-        key = row * self.n_codes
+        key = np.multiply(row, self.n_codes, out=self.keys[:n_rows])
         key += pred
         counted = np.bincount(key, amounts, minlength=self.counts.shape[0])
         self.counts += counted.astype(self.counts.dtype, copy=False)
@@ -164,20 +172,32 @@ def count_groups(keys, group_codes, y_true, y_pred, amounts, squares, exponent):
         squares is not None,
     )
     chunk = max(_CHUNK, table.counts.shape[0])
+    size = min(chunk, len(true_codes))
+    scratch = [np.empty(size, dtype=np.intp) for _ in range(3)]
+    floats = [np.empty(size if amounts is not None else 0) for _ in range(2)]
     for start in range(0, len(true_codes), chunk):
         part = slice(start, start + chunk)
         chunk_amounts = None if amounts is None else amounts[part]
         chunk_squares = None
         if isinstance(squares, str):
-            chunk_squares = chunk_amounts * chunk_amounts
+            chunk_squares = np.multiply(
+                chunk_amounts, chunk_amounts, out=floats[0][: chunk_amounts.shape[0]]
+            )
         elif squares is not None:
             chunk_squares = squares[part]
-        if chunk_amounts is not None and integer:
-            chunk_amounts = chunk_amounts.astype(np.float64)  # exact below 2**53
+        if chunk_amounts is not None and integer:  # exact below 2**53
+            as_floats = floats[1][: chunk_amounts.shape[0]]
+            np.copyto(as_floats, chunk_amounts)
+            chunk_amounts = as_floats
         table.add(
-            group_codes[part],
-            true_codes[part],
-            pred_codes[part],
+            *(
+                codes.codes_into(part, out)
+                if isinstance(codes, _ChunkCodes)
+                else codes[part]
+                for codes, out in zip(
+                    (group_codes, true_codes, pred_codes), scratch, strict=True
+                )
+            ),
             chunk_amounts,
             chunk_squares,
         )

@@ -297,6 +297,9 @@ class _PairTable:
         self.flat = self.counts.reshape(-1)  # a view, summed into chunk by chunk
         self.seen = None
         self.squares = np.zeros(n_codes) if squares and weighted else None
+        # The squared weights of a chunk (no fresh array per chunk: see
+        # ``shift_codes``).
+        self.square_buffer = np.empty(0) if previous is None else previous.square_buffer
         if previous is not None:
             kept = slice(previous.low - low, previous.low - low + previous.n_codes)
             self.counts[kept, kept] = previous.counts
@@ -347,9 +350,12 @@ class _PairTable:
                 self.seen = np.zeros((self.n_codes, self.n_codes), bool)
             self.seen.reshape(-1)[code[weights == 0]] = True
         if self.squares is not None:
-            self.squares += np.bincount(
-                true_codes, weights * weights, minlength=self.n_codes
+            if self.square_buffer.shape[0] < weights.shape[0]:
+                self.square_buffer = np.empty(weights.shape[0])
+            squared = np.multiply(
+                weights, weights, out=self.square_buffer[: weights.shape[0]]
             )
+            self.squares += np.bincount(true_codes, squared, minlength=self.n_codes)
         return smallest
 
     def pairs(self, classes):

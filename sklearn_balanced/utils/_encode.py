@@ -143,9 +143,25 @@ class _ChunkCodes:
     def __getitem__(self, key):
         return self.encode(self.labels[key])
 
+    def codes_into(self, key, out):
+        """The codes of ``labels[key]``, written into ``out`` when it is long
+        enough (no fresh array for every chunk: see :func:`shift_codes`)."""
+        labels = self.labels[key]
+        if out.shape[0] < labels.shape[0]:
+            return self.encode(labels)
+        return self.encode(labels, out=out[: labels.shape[0]])
 
-def shift_codes(chunk, low):
-    """Codes of small-range integer labels: the labels minus the smallest one."""
+
+def shift_codes(chunk, low, out=None):
+    """Codes of small-range integer labels: the labels minus the smallest one.
+
+    With ``out`` (of ``intp``), the codes are written there: the counting loops
+    reuse one buffer, since a fresh array for every chunk costs page faults
+    where large allocations are given back to the system at once (Dask's
+    workers set ``MALLOC_TRIM_THRESHOLD_``).
+    """
+    if out is not None:
+        return np.subtract(chunk, low, out=out, dtype=np.intp)
     if low:
         return np.subtract(chunk, low, dtype=np.intp)
     return chunk.astype(np.intp, copy=False)
