@@ -11,7 +11,7 @@ Beta-based variables, computed on a lattice ``{j * h}``:
    the window, and the mass outside it goes to its end nodes). The probability
    of each lattice cell (a difference of regularized incomplete Beta functions,
    or Simpson's rule on the density where it is smooth at the scale of the
-   lattice: :func:`smooth_laws`) is split between the two ends of the cell so
+   lattice: :func:`simpson_ranges`) is split between the two ends of the cell so
    that the cell's conditional mean is preserved ("mean-preserving" or linear
    discretisation).
    The discretised variable therefore has the exact mean, and its law is the Beta
@@ -52,9 +52,9 @@ NODE_BUDGET = 1 << 17
 TABLE_BLOCKS = 16
 # Lattice steps are powers of ``2 ** (1 / STEP_LEVELS)``.
 STEP_LEVELS = 4
-# Laws whose lattice has this many cells per standard deviation, and whose
-# window ends this many cells from 0 and 1, have their cell probabilities by
-# Simpson's rule (see ``smooth_laws``).
+# Laws whose lattice has this many cells per standard deviation have the
+# probabilities of their cells this many cells from 0 and 1 by Simpson's rule
+# (see ``simpson_ranges``).
 SIMPSON_CELLS_PER_SD = 4
 SIMPSON_EDGE_CELLS = 16
 
@@ -146,29 +146,42 @@ def _discretize_flat(alpha, beta, first, last, step, loc, scale):
     offset *= np.repeat(step, count)
     offset -= np.repeat(loc, count)
     # Every cell's probability and first moment about its left node: by
-    # Simpson's rule where the density is smooth at the scale of the lattice,
-    # else by the incomplete Beta function.
-    mass, moment = np.zeros(size), np.zeros(size)
-    with np.errstate(over="ignore"):
-        smooth = smooth_laws(
-            alpha,
-            beta,
-            offset[start] / scale,
-            offset[start + count - 1] / scale,
-            step / scale,
+    # Simpson's rule on the cells where the density is smooth at the scale of
+    # the lattice, else by the incomplete Beta function.
+    position = np.arange(size) - np.repeat(start, count)
+    with np.errstate(over="ignore", invalid="ignore"):
+        begin, end = simpson_ranges(
+            alpha, beta, offset[start] / scale, step / scale, count
         )
-    smooth &= count > 2
-    for laws, cells in ((~smooth, _exact_cells), (smooth, _simpson_cells)):
-        if laws.any():
-            on = np.repeat(laws, count)
-            mass[on], moment[on] = cells(
-                alpha[laws],
-                beta[laws],
-                offset[on],
-                step[laws],
-                scale[laws],
-                count[laws],
-            )
+    ranged = end > begin
+    begin_at, end_at = np.repeat(begin, count), np.repeat(end, count)
+    mass, moment = _exact_cells(
+        alpha,
+        beta,
+        offset,
+        step,
+        scale,
+        count,
+        skip=(position > begin_at) & (position < end_at),
+    )
+    if ranged.any():
+        in_range = (position >= begin_at) & (position <= end_at) & (end_at > begin_at)
+        n_range = (end - begin + 1)[ranged]
+        range_mass, range_moment = _simpson_cells(
+            alpha[ranged],
+            beta[ranged],
+            offset[in_range],
+            step[ranged],
+            scale[ranged],
+            n_range,
+            lower=begin[ranged] == 0,
+            upper=end[ranged] == count[ranged] - 1,
+        )
+        # The cells of the ranges: from every node of a range but its last.
+        cells = np.ones(range_mass.shape[0], dtype=bool)
+        cells[np.cumsum(n_range) - 1] = False
+        on = in_range & (position < end_at)
+        mass[on], moment[on] = range_mass[cells], range_moment[cells]
     # Share of each cell's mass sent to its right node, from the cell's mean.
     moment /= np.repeat(step, count)
     to_right = np.clip(moment, 0.0, mass, out=moment)
@@ -179,42 +192,68 @@ def _discretize_flat(alpha, beta, first, last, step, loc, scale):
     return mass, count
 
 
-def smooth_laws(alpha, beta, low, high, cell):
-    """Whether Simpson's rule gives the cell probabilities of every law.
+def simpson_ranges(alpha, beta, low, cell, count):
+    """The nodes of every law whose cells Simpson's rule gives.
 
-    A law qualifies when its lattice has at least ``SIMPSON_CELLS_PER_SD`` cells
-    per standard deviation of ``Beta(alpha, beta)`` and its window ends at least
-    ``SIMPSON_EDGE_CELLS`` cells away from 0 and 1, where the density may be
-    infinite or not smooth. Simpson's rule errs on a cell by ``cell**5 / 2880``
-    times the fourth derivative of its integrand somewhere in it: relative to
-    the law's largest cell probability, a cell's probability by about
+    A law's lattice qualifies when it has at least ``SIMPSON_CELLS_PER_SD``
+    cells per standard deviation of ``Beta(alpha, beta)``; its range is then
+    its nodes at least ``SIMPSON_EDGE_CELLS`` cells away from 0 and 1, where the
+    density may be infinite or not smooth (the cells nearer, by the incomplete
+    Beta function). Simpson's rule errs on a cell by ``cell**5 / 2880`` times
+    the fourth derivative of its integrand somewhere in it: relative to the
+    law's largest cell probability, a cell's probability by about
     ``(cell / sd) ** 4 / 1000`` (4e-6 at four cells per standard deviation), the
-    share of it sent to the right node by about ``(cell / sd) ** 3 / 360`` (1e-4).
-    Both are far below the lattice's own smoothing of the law, a variance of
-    about ``cell**2 / 6``, and the law keeps its exact mass and mean (see
+    share of it sent to the right node by about ``(cell / sd) ** 3 / 360``
+    (1e-4); at ``distance`` from an end, relative to the cell's own
+    probability, by about ``(cell / distance) ** 4 / 100`` (2e-7). These are far
+    below the lattice's own smoothing of the law, a variance of about
+    ``cell**2 / 6``, and the law keeps its exact mass and mean (see
     :func:`_simpson_cells`).
 
     Parameters
     ----------
     alpha, beta : ndarray of shape (n_laws,)
         Shape parameters.
-    low, high : ndarray of shape (n_laws,)
-        The first and last nodes of every window, on the scale of the Beta
-        variable.
+    low : ndarray of shape (n_laws,)
+        The first node of every window, on the scale of the Beta variable.
     cell : ndarray of shape (n_laws,)
         The lattice step on that scale.
+    count : ndarray of shape (n_laws,) of int
+        The number of nodes of every window.
 
     Returns
     -------
-    smooth : ndarray of shape (n_laws,) of bool
+    begin, end : ndarray of shape (n_laws,) of int
+        The first and last nodes of every law's range, from 0; equal (zero)
+        for a law without one (a range spans two cells at least).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_balanced.metrics._lattice_laws import simpson_ranges
+    >>> begin, end = simpson_ranges(
+    ...     np.array([300.0, 300.0]), np.array([60.0, 60.0]), np.array([0.7, 0.7]),
+    ...     np.array([0.001, 0.02]), np.array([200, 10]))
+    >>> begin.tolist(), end.tolist()
+    ([0, 0], [199, 0])
     """
     total = alpha + beta
     sd = np.sqrt(alpha * beta / (total * total * (total + 1.0)))
-    margin = SIMPSON_EDGE_CELLS * cell
-    return (cell * SIMPSON_CELLS_PER_SD <= sd) & (low >= margin) & (high <= 1 - margin)
+    fine = cell * SIMPSON_CELLS_PER_SD <= sd
+    # In cells from the first node: the first at, and the last within, the
+    # margin's distance from 0 and from 1.
+    cell = np.where(fine, cell, 1.0)
+    low = np.where(fine, low, 0.0)
+    begin = np.clip(np.ceil(SIMPSON_EDGE_CELLS - low / cell), 0, count - 1)
+    end = np.clip(np.floor((1.0 - low) / cell - SIMPSON_EDGE_CELLS), 0, count - 1)
+    kept = fine & (end - begin >= 2)
+    return (
+        np.where(kept, begin, 0).astype(np.int64),
+        np.where(kept, end, 0).astype(np.int64),
+    )
 
 
-def _exact_cells(alpha, beta, offset, step, scale, count):
+def _exact_cells(alpha, beta, offset, step, scale, count, skip=None):
     """Probability and first moment about the left node of every cell, exactly.
 
     Of the cells of the lattices of ``loc + scale * Beta(alpha, beta)``, from
@@ -235,6 +274,9 @@ def _exact_cells(alpha, beta, offset, step, scale, count):
         The positive scale of every law.
     count : ndarray of shape (n_laws,) of int
         The number of nodes of every law.
+    skip : ndarray of shape (sum(count),) of bool, default=None
+        Nodes whose CDFs are not needed: the cells that touch them are
+        meaningless (the caller computes them otherwise).
 
     Returns
     -------
@@ -248,6 +290,8 @@ def _exact_cells(alpha, beta, offset, step, scale, count):
         nodes = offset / np.repeat(scale, count)
     # Only nodes inside the support need the incomplete Beta function.
     inside = (nodes > 0.0) & (nodes < 1.0)
+    if skip is not None:
+        inside &= ~skip
     n_inside = np.add.reduceat(inside, first, dtype=np.intp) if nodes.size else count
     cdf = (nodes >= 1.0).astype(np.float64)
     cdf_next = cdf.copy()
@@ -267,7 +311,7 @@ def _exact_cells(alpha, beta, offset, step, scale, count):
     return mass, moment
 
 
-def _simpson_cells(alpha, beta, offset, step, scale, count):
+def _simpson_cells(alpha, beta, offset, step, scale, count, lower, upper):
     """:func:`_exact_cells` of laws of smooth density, by Simpson's rule.
 
     Every cell's probability and first moment about its left node are
@@ -277,17 +321,19 @@ def _simpson_cells(alpha, beta, offset, step, scale, count):
     ``I(last) - I(first)`` of the window (the density's normalising constant,
     by ``betaln``, loses up to 1e-8 for shapes of millions), and the moments to
     the window's exact first moment about the nodes, so that the law keeps its
-    exact mean. The first and last cells take the mass and moment of the
-    tails, exactly.
+    exact mean. With ``lower`` (``upper``), the first (last) cell takes the
+    mass and moment below the first node (above the last), exactly.
 
     Parameters
     ----------
     alpha, beta : ndarray of shape (n_laws,)
-        Shape parameters of laws that :func:`smooth_laws` accepts.
+        Shape parameters of ranges that :func:`simpson_ranges` gives.
     offset, step, scale : ndarray
         As for :func:`_exact_cells`.
     count : ndarray of shape (n_laws,) of int
         The number of nodes of every law (three at least).
+    lower, upper : ndarray of shape (n_laws,) of bool
+        Whether the first (last) node is that of the law's window.
 
     Returns
     -------
@@ -341,7 +387,9 @@ def _simpson_cells(alpha, beta, offset, step, scale, count):
     exact = scale * mean * (high_next - low_next)
     exact -= np.add.reduceat(offset * mass, first)
     moment *= np.repeat(exact / np.add.reduceat(moment, first), count)
-    # The tails, below the first node and above the last.
+    # The tails of the window, below its first node and above its last.
+    low, low_next = np.where(lower, low, 0.0), np.where(lower, low_next, 0.0)
+    high, high_next = np.where(upper, high, 1.0), np.where(upper, high_next, 1.0)
     mass[first] += low
     moment[first] += scale * (mean * low_next - nodes[first] * low)
     mass[last - 1] += 1.0 - high

@@ -168,14 +168,16 @@ def test_lattice_steps_are_finer_by_less_than_one_level(step):
 
 
 @st.composite
-def smooth_windows(draw):
-    """Laws that Simpson's rule serves, on their windows, maybe shifted and scaled.
+def windows(draw):
+    """Laws on their windows, maybe shifted and scaled, on lattices of 4 to 200
+    cells per standard deviation: windows near 0 and 1 (small shapes) have
+    cells of both kinds.
 
     Shapes up to 1e4, where ``betainc`` differences (the exact path) are accurate
     to rounding, so that they are the reference.
     """
     n_laws = draw(st.integers(1, 6))
-    shape = st.floats(1.0, 1e4)
+    shape = st.one_of(st.floats(0.5, 30.0), st.floats(1.0, 1e4))
     alpha = np.array(draw(st.lists(shape, min_size=n_laws, max_size=n_laws)))
     beta = np.array(draw(st.lists(shape, min_size=n_laws, max_size=n_laws)))
     low, high = _beta_average._window(alpha, beta)
@@ -192,59 +194,40 @@ def smooth_windows(draw):
     return alpha, beta, first, last, step, loc, scale
 
 
-def _cells(method, alpha, beta, first, last, step, loc, scale):
-    count = last - first + 1
-    start = np.cumsum(count) - count
-    offset = (np.arange(count.sum()) + np.repeat(first - start, count)) * np.repeat(
-        step, count
-    ) - np.repeat(loc, count)
-    return method(alpha, beta, offset, step, scale, count), offset
-
-
-@settings(max_examples=60, **SETTINGS)
-@given(smooth_windows())
+@settings(max_examples=80, **SETTINGS)
+@given(windows())
 def test_simpson_cells_are_the_incomplete_beta_cells(window):
-    alpha, beta, first, last, step, loc, scale = window
-    count = last - first + 1
-    smooth = _lattice_laws.smooth_laws(
-        alpha,
-        beta,
-        (first * step - loc) / scale,
-        (last * step - loc) / scale,
-        step / scale,
-    )
-    kept = smooth & (count > 2)
-    if not kept.any():
-        return
-    parts = [x[kept] for x in window]
-    (mass, moment), offset = _cells(_lattice_laws._simpson_cells, *parts)
-    (exact_mass, exact_moment), _ = _cells(_lattice_laws._exact_cells, *parts)
+    # The nodes' probabilities, with Simpson's rule on the cells it serves and
+    # with the incomplete Beta function everywhere (the reference).
+    mass, count = _lattice_laws._discretize_flat(*window)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_lattice_laws, "SIMPSON_CELLS_PER_SD", np.inf)
+        exact, _ = _lattice_laws._discretize_flat(*window)
     # Simpson's rule errs by about cell**5 / 2880 times the integrand's fourth
     # derivative: relative to a law's largest cell probability, by
     # (cell / sd)**4 / 1000 for a probability and (cell / sd)**3 / 360 for the
-    # share of it sent to the right node (moment over step); twice that here.
-    # The reference is exact to betainc's accuracy (about 1e-14), the share to
+    # share of it sent to the right node (see ``simpson_ranges``). The
+    # reference is exact to betainc's accuracy (about 1e-14), its shares to
     # that times the node's distance from the origin in steps (the moment
-    # about the node is a difference of moments about the origin).
-    alpha, beta, first, last, step, loc, scale = parts
+    # about a node is a difference of moments about the origin).
+    alpha, beta, first, last, step, loc, scale = window
     total = alpha + beta
     sd = np.sqrt(alpha * beta / (total * total * (total + 1.0)))
-    ratio, count = step / scale / sd, last - first + 1
-    largest = np.maximum.reduceat(exact_mass, np.cumsum(count) - count)
-    assert np.all(
-        np.abs(mass - exact_mass) <= np.repeat(largest * ratio**4 / 500, count) + 1e-13
+    ratio = np.minimum(step / scale / sd, 1 / _lattice_laws.SIMPSON_CELLS_PER_SD)
+    largest = np.maximum.reduceat(exact, np.cumsum(count) - count)
+    index = np.concatenate(
+        [np.arange(start, stop + 1) for start, stop in zip(first, last, strict=True)]
     )
-    node_step = np.repeat(step, count)
-    share, exact_share = moment / node_step, exact_moment / node_step
-    assert np.all(
-        np.abs(share - exact_share)
-        <= np.repeat(largest * ratio**3 / 180, count)
-        + 1e-13 * (1.0 + np.abs(offset) / node_step)
-    )
+    distance = np.abs(index - np.repeat(loc / step, count))
+    # A node takes parts of two cells; cells 16 from an end err by about
+    # (1 / 16)**4 / 100 of their probability besides.
+    bound = np.repeat(largest * (ratio**3 / 90 + 4e-7), count)
+    bound += 1e-13 * (1.0 + distance)
+    assert np.all(np.abs(mass - exact) <= bound)
 
 
 @settings(max_examples=60, **SETTINGS)
-@given(smooth_windows())
+@given(windows())
 def test_discretized_laws_keep_their_mass_and_mean(window):
     alpha, beta, first, last, step, loc, scale = window
     mass = _lattice_laws.discretize_beta(alpha, beta, first, last, step, loc, scale)
@@ -258,19 +241,20 @@ def test_discretized_laws_keep_their_mass_and_mean(window):
     )
 
 
-def test_simpson_rule_serves_smooth_wide_lattices_only():
-    # Two hundred cells per standard deviation, far from 0 and 1: smooth. The
-    # same law on a lattice of four cells per standard deviation, or a window
-    # reaching near 0 (Beta(1, 200)), goes to the incomplete Beta function.
-    alpha, beta = np.array([300.0, 300.0, 1.0]), np.array([60.0, 60.0, 200.0])
+def test_simpson_ranges_keep_away_from_coarse_lattices_and_the_ends():
+    # Beta(1, 200) on 200 cells per standard deviation: its window starts at 0,
+    # where the density is not smooth at that scale: the range starts 16 cells
+    # away. The same law on a lattice of 2 cells per standard deviation: none.
+    alpha, beta = np.array([300.0, 1.0, 1.0]), np.array([60.0, 200.0, 200.0])
     sd = np.sqrt(alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1.0)))
     low, high = _beta_average._window(alpha, beta)
-    cell = sd / np.array([200.0, 4.0, 200.0])
-    assert _lattice_laws.smooth_laws(alpha, beta, low, high, cell).tolist() == [
-        True,
-        False,
-        False,
-    ]
+    cell = sd / np.array([200.0, 200.0, 2.0])
+    count = np.ceil((high - low) / cell).astype(np.int64) + 1
+    begin, end = _lattice_laws.simpson_ranges(alpha, beta, low, cell, count)
+    assert begin.tolist() == [0, 16, 0]
+    assert end.tolist() == [count[0] - 1, count[1] - 1, 0]
+    nodes = low[1] + cell[1] * np.arange(count[1])
+    assert nodes[15] < 16 * cell[1] <= nodes[16]
 
 
 def test_threads_change_nothing(monkeypatch):
