@@ -318,11 +318,12 @@ def _simpson_cells(alpha, beta, offset, step, scale, count, lower, upper):
     integrated by Simpson's rule from the density at its ends and middle (two
     evaluations of the density per node instead of one of ``betainc``, several
     times dearer). The probabilities are then scaled to add up to the exact
-    ``I(last) - I(first)`` of the window (the density's normalising constant,
-    by ``betaln``, loses up to 1e-8 for shapes of millions), and the moments to
-    the window's exact first moment about the nodes, so that the law keeps its
-    exact mean. With ``lower`` (``upper``), the first (last) cell takes the
-    mass and moment below the first node (above the last), exactly.
+    ``I(last) - I(first)`` of the window (the density is known up to its
+    normalising constant, whose ``betaln`` would lose 1e-8 for shapes of
+    millions), and the moments to the window's exact first moment about the
+    nodes, so that the law keeps its exact mean. With ``lower`` (``upper``),
+    the first (last) cell takes the mass and moment below the first node
+    (above the last), exactly.
 
     Parameters
     ----------
@@ -344,17 +345,26 @@ def _simpson_cells(alpha, beta, offset, step, scale, count, lower, upper):
     h, node_scale = np.repeat(step / scale, count), np.repeat(scale, count)
     nodes = offset / node_scale
     below, above = np.repeat(alpha - 1.0, count), np.repeat(beta - 1.0, count)
-    log_norm = np.repeat(special.betaln(alpha, beta), count)
+    total = alpha + beta
+    mean_below, mean_above = (np.repeat(x / total, count) for x in (alpha, beta))
 
     def density(x):
-        """The Beta density at points strictly inside (0, 1)."""
-        log_density = np.log(x)
+        """The Beta density at points strictly inside (0, 1), up to a constant.
+
+        Written about the mean ``m`` as ``(x / m) ** (a - 1) * ((1 - x) / (1 -
+        m)) ** (b - 1)``, with ``log1p`` of the small relative distances: the
+        terms ``(a - 1) log(x)`` of shapes of 1e12 and more would each lose
+        ``a`` times the rounding of the logarithm (25% of the density at 1e15).
+        """
+        distance = x - mean_below
+        log_density = np.divide(distance, mean_below)
+        np.log1p(log_density, out=log_density)
         log_density *= below
-        log_above = np.negative(x)
+        log_above = np.divide(distance, mean_above)
+        np.negative(log_above, out=log_above)
         np.log1p(log_above, out=log_above)
         log_above *= above
         log_density += log_above
-        log_density -= log_norm
         return np.exp(log_density, out=log_density)
 
     at_middle = density(nodes + 0.5 * h)

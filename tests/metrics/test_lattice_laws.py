@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import special
 
 from sklearn_balanced.metrics import _beta_average, _lattice_laws
 from sklearn_balanced.metrics._beta_average import (
@@ -239,6 +240,41 @@ def test_discretized_laws_keep_their_mass_and_mean(window):
     np.testing.assert_allclose(
         (np.sum(mass * nodes, axis=1) - mean) / sd, 0.0, rtol=0, atol=1e-8
     )
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(st.floats(9.0, 15.0), st.floats(9.0, 15.0))
+def test_huge_shapes_are_discretised_as_their_normal_law(log_alpha, log_beta):
+    # Shapes of 1e9 to 1e15 (classes of that many samples, or weights): the
+    # Beta law is the normal law of its mean and variance to its skewness,
+    # |skew| < 7e-5, against which the density written about the mean keeps
+    # 1e-6 (about 0.25 for log-densities of 1e15 * log(x)).
+    alpha, beta = np.array([10.0**log_alpha]), np.array([10.0**log_beta])
+    total = alpha + beta
+    mean = alpha / total
+    sd = np.sqrt(alpha * beta / (total * total * (total + 1.0)))
+    step = lattice_step(sd / 50)
+    first = np.floor((mean - 8 * sd) / step).astype(np.int64)
+    last = np.ceil((mean + 8 * sd) / step).astype(np.int64)
+    mass, _ = _lattice_laws._discretize_flat(
+        alpha, beta, first, last, step, np.zeros(1), np.ones(1)
+    )
+    # The normal law, discretised the same way (mean-preserving cells).
+    nodes = np.arange(first[0], last[0] + 1) * step[0]
+    z = (nodes - mean) / sd
+    cdf, density = special.ndtr(z), np.exp(-z * z / 2) / np.sqrt(2 * np.pi)
+    cell = np.diff(cdf)
+    right = np.clip(
+        ((mean - nodes[:-1]) * cell + sd * (density[:-1] - density[1:])) / step,
+        0.0,
+        cell,
+    )
+    normal = np.zeros_like(nodes)
+    normal[1:] += right
+    normal[:-1] += cell - right
+    normal[0] += cdf[0]
+    normal[-1] += 1.0 - cdf[-1]
+    assert np.abs(mass - normal).max() <= 1e-4 * normal.max()
 
 
 def test_simpson_ranges_keep_away_from_coarse_lattices_and_the_ends():
