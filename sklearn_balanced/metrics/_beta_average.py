@@ -5,7 +5,8 @@ per-class recalls (Brodersen et al., ICPR 2010) is the law of
 ``S = (X_1 + ... + X_K) / K`` with ``X_k ~ Beta(alpha_k, beta_k)``. It has no
 closed form, so it is computed numerically on a lattice, by the batched engine of
 :mod:`sklearn_balanced.metrics._lattice_laws` (every component discretised
-mean-preservingly on its window, the sum convolved by FFT):
+mean-preservingly on its window by :mod:`sklearn_balanced.metrics._beta_cells`,
+the sum convolved by FFT):
 
 1. Every component's window holds all but ``2 * TAIL`` of its mass
    (:func:`_window`).
@@ -37,12 +38,11 @@ from typing import NamedTuple
 import numpy as np
 from scipy import special
 
+from sklearn_balanced.metrics._beta_cells import _pad, discretize_beta
 from sklearn_balanced.metrics._lattice_laws import (
     LatticeLaws,
     _node_cdfs,
-    _pad,
     beta_sums,
-    discretize_beta,
     distinct_rows,
     lattice_step,
     lattice_sums,

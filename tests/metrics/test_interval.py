@@ -35,12 +35,12 @@ from sklearn_balanced.metrics._beta_average import (
     lattice_mode,
     lattice_ppf,
 )
+from sklearn_balanced.metrics._beta_cells import discretize_beta
 from sklearn_balanced.metrics._interval import (
     RECALL_VALUES,
     bca_acceleration,
     bootstrap_replicates,
 )
-from sklearn_balanced.metrics._lattice_laws import discretize_beta
 
 SETTINGS = {
     "derandomize": True,
