@@ -101,13 +101,7 @@ def _discretize_flat(alpha, beta, first, last, step, loc, scale):
     ranged = end > begin
     begin_at, end_at = np.repeat(begin, count), np.repeat(end, count)
     mass, moment = _exact_cells(
-        alpha,
-        beta,
-        offset,
-        step,
-        scale,
-        count,
-        skip=(position > begin_at) & (position < end_at),
+        alpha, beta, offset, scale, count, (position > begin_at) & (position < end_at)
     )
     if ranged.any():
         in_range = (position >= begin_at) & (position <= end_at) & (end_at > begin_at)
@@ -198,7 +192,7 @@ def simpson_ranges(alpha, beta, low, cell, count):
     )
 
 
-def _exact_cells(alpha, beta, offset, step, scale, count, skip=None):
+def _exact_cells(alpha, beta, offset, scale, count, skip):
     """Probability and first moment about the left node of every cell, exactly.
 
     Of the cells of the lattices of ``loc + scale * Beta(alpha, beta)``, from
@@ -213,13 +207,11 @@ def _exact_cells(alpha, beta, offset, step, scale, count, skip=None):
         Shape parameters.
     offset : ndarray of shape (sum(count),)
         The nodes of every law minus its ``loc``, law after law.
-    step : ndarray of shape (n_laws,)
-        The distance between two nodes of every law (the offsets say it).
     scale : ndarray of shape (n_laws,)
         The positive scale of every law.
     count : ndarray of shape (n_laws,) of int
         The number of nodes of every law.
-    skip : ndarray of shape (sum(count),) of bool, default=None
+    skip : ndarray of shape (sum(count),) of bool
         Nodes whose CDFs are not needed: the cells that touch them are
         meaningless (the caller computes them otherwise).
 
@@ -234,9 +226,7 @@ def _exact_cells(alpha, beta, offset, step, scale, count, skip=None):
     with np.errstate(over="ignore"):
         nodes = offset / np.repeat(scale, count)
     # Only nodes inside the support need the incomplete Beta function.
-    inside = (nodes > 0.0) & (nodes < 1.0)
-    if skip is not None:
-        inside &= ~skip
+    inside = (nodes > 0.0) & (nodes < 1.0) & ~skip
     n_inside = np.add.reduceat(inside, first, dtype=np.intp) if nodes.size else count
     cdf = (nodes >= 1.0).astype(np.float64)
     cdf_next = cdf.copy()
@@ -274,8 +264,10 @@ def _simpson_cells(alpha, beta, offset, step, scale, count, lower, upper):
     ----------
     alpha, beta : ndarray of shape (n_laws,)
         Shape parameters of ranges that :func:`simpson_ranges` gives.
-    offset, step, scale : ndarray
+    offset, scale : ndarray
         As for :func:`_exact_cells`.
+    step : ndarray of shape (n_laws,)
+        The distance between two nodes of every law.
     count : ndarray of shape (n_laws,) of int
         The number of nodes of every law (three at least).
     lower, upper : ndarray of shape (n_laws,) of bool
